@@ -1,0 +1,74 @@
+// Linux x86_64 constants the engine uses, named as in the kernel headers.
+
+export const CLONE_NEWNS = 0x00020000;
+export const CLONE_NEWCGROUP = 0x02000000;
+export const CLONE_NEWUTS = 0x04000000;
+export const CLONE_NEWIPC = 0x08000000;
+export const CLONE_NEWUSER = 0x10000000;
+export const CLONE_NEWPID = 0x20000000;
+export const CLONE_NEWNET = 0x40000000;
+export const CLONE_FS = 0x00000200;
+
+export const MS_RDONLY = 0x1;
+export const MS_NOSUID = 0x2;
+export const MS_NODEV = 0x4;
+export const MS_NOEXEC = 0x8;
+export const MS_REMOUNT = 0x20;
+export const MS_BIND = 0x1000;
+export const MS_REC = 0x4000;
+export const MS_PRIVATE = 0x40000;
+export const MS_SLAVE = 0x80000;
+export const MS_STRICTATIME = 0x1000000;
+
+export const MNT_DETACH = 0x2;
+
+export const O_RDONLY = 0x0;
+export const O_WRONLY = 0x1;
+export const O_RDWR = 0x2;
+export const O_CREAT = 0x40;
+export const O_EXCL = 0x80;
+export const O_NOCTTY = 0x100;
+export const O_NONBLOCK = 0x800;
+export const O_DIRECTORY = 0x10000;
+export const O_NOFOLLOW = 0x20000;
+export const O_CLOEXEC = 0x80000;
+export const O_PATH = 0x200000;
+
+export const AT_FDCWD = -100;
+export const AT_SYMLINK_NOFOLLOW = 0x100;
+
+// openat2(2) resolve flags.
+export const RESOLVE_NO_XDEV = 0x01;
+export const RESOLVE_NO_MAGICLINKS = 0x02;
+export const RESOLVE_NO_SYMLINKS = 0x04;
+export const RESOLVE_BENEATH = 0x08;
+export const RESOLVE_IN_ROOT = 0x10;
+
+export const S_IFCHR = 0o020000;
+
+export const F_GETFD = 1;
+export const F_SETFD = 2;
+export const F_GETFL = 3;
+export const F_SETFL = 4;
+export const FD_CLOEXEC = 1;
+
+export const CLOSE_RANGE_CLOEXEC = 1 << 2;
+
+export const PR_SET_NO_NEW_PRIVS = 38;
+export const PR_CAPBSET_DROP = 24;
+export const PR_CAP_AMBIENT = 47;
+export const PR_CAP_AMBIENT_CLEAR_ALL = 4;
+export const PR_SET_PDEATHSIG = 1;
+
+export const SIGKILL = 9;
+export const SIG_SETMASK = 2;
+
+export const SYS_pivot_root = 155;
+export const SYS_openat2 = 437;
+export const SYS_pidfd_open = 434;
+
+export const AF_INET = 2;
+export const SOCK_DGRAM = 2;
+export const SIOCGIFFLAGS = 0x8913;
+export const SIOCSIFFLAGS = 0x8914;
+export const IFF_UP = 0x1;

@@ -1,0 +1,200 @@
+import koffi from 'koffi';
+import { SIG_SETMASK, SYS_openat2, SYS_pidfd_open, SYS_pivot_root } from './constants.js';
+import type { CapabilitySets, Libc, OpenHow } from './libc.js';
+import { SyscallError } from './syscall-error.js';
+
+// The only file that touches koffi: every binding is typed here and nowhere else.
+const lib = koffi.load('libc.so.6');
+
+const c = {
+  unshare: lib.func('int unshare(int flags)'),
+  setns: lib.func('int setns(int fd, int nstype)'),
+  mount: lib.func(
+    'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)',
+  ),
+  umount2: lib.func('int umount2(const char *target, int flags)'),
+  chdir: lib.func('int chdir(const char *path)'),
+  fchdir: lib.func('int fchdir(int fd)'),
+  open: lib.func('int open(const char *path, int flags, ...)'),
+  close: lib.func('int close(int fd)'),
+  mkdirat: lib.func('int mkdirat(int dirfd, const char *path, uint32_t mode)'),
+  mknodat: lib.func('int mknodat(int dirfd, const char *path, uint32_t mode, uint64_t dev)'),
+  symlinkat: lib.func('int symlinkat(const char *target, int dirfd, const char *linkpath)'),
+  fchmod: lib.func('int fchmod(int fd, uint32_t mode)'),
+  sethostname: lib.func('int sethostname(const char *name, size_t len)'),
+  setgroups: lib.func('int setgroups(size_t size, const uint32_t *list)'),
+  setresgid: lib.func('int setresgid(uint32_t r, uint32_t e, uint32_t s)'),
+  setresuid: lib.func('int setresuid(uint32_t r, uint32_t e, uint32_t s)'),
+  capset: lib.func('int capset(void *header, void *data)'),
+  prctl: lib.func('int prctl(int option, ...)'),
+  fcntl: lib.func('int fcntl(int fd, int cmd, ...)'),
+  closeRange: lib.func('int close_range(uint32_t first, uint32_t last, int flags)'),
+  umask: lib.func('uint32_t umask(uint32_t mask)'),
+  execve: lib.func('int execve(const char *path, const char **argv, const char **envp)'),
+  geteuid: lib.func('uint32_t geteuid()'),
+  kill: lib.func('int kill(int pid, int sig)'),
+  signal: lib.func('void *signal(int sig, void *handler)'),
+  sigprocmask: lib.func('int sigprocmask(int how, void *set, void *oldset)'),
+  socket: lib.func('int socket(int domain, int type, int protocol)'),
+  ioctl: lib.func('int ioctl(int fd, unsigned long request, ...)'),
+  strerror: lib.func('const char *strerror(int errnum)'),
+  syscall: lib.func('long syscall(long number, ...)'),
+};
+
+function fail(call: string, detail: string): never {
+  const errno = koffi.errno();
+  throw new SyscallError(call, detail, errno, c.strerror(errno) as string);
+}
+
+function check(result: number | bigint, call: string, detail: string): number {
+  if (Number(result) < 0) fail(call, detail);
+  return Number(result);
+}
+
+const q = (s: string | null) => (s === null ? 'NULL' : JSON.stringify(s));
+const hex = (n: number) => `0x${n.toString(16)}`;
+
+export const koffiLibc: Libc = {
+  unshare(flags) {
+    check(c.unshare(flags), 'unshare', hex(flags));
+  },
+  setns(fd, nstype, what) {
+    check(c.setns(fd, nstype), 'setns', `${q(what)}, ${hex(nstype)}`);
+  },
+  mount(source, target, fstype, flags, data) {
+    check(
+      c.mount(source, target, fstype, flags, data),
+      'mount',
+      `${q(target)}, ${fstype ?? q(source)}`,
+    );
+  },
+  umount2(target, flags) {
+    check(c.umount2(target, flags), 'umount2', q(target));
+  },
+  pivotRoot(newRoot, putOld) {
+    check(
+      c.syscall(SYS_pivot_root, 'const char *', newRoot, 'const char *', putOld),
+      'pivot_root',
+      `${q(newRoot)}, ${q(putOld)}`,
+    );
+  },
+  chdir(path) {
+    check(c.chdir(path), 'chdir', q(path));
+  },
+  fchdir(fd, what) {
+    check(c.fchdir(fd), 'fchdir', q(what));
+  },
+  open(path, flags, mode = 0) {
+    return check(c.open(path, flags, 'uint32_t', mode), 'open', q(path));
+  },
+  openat2(dirfd, path, how, what) {
+    const buffer = Buffer.alloc(24);
+    buffer.writeBigUInt64LE(BigInt(how.flags), 0);
+    buffer.writeBigUInt64LE(BigInt(how.mode ?? 0), 8);
+    buffer.writeBigUInt64LE(BigInt(how.resolve), 16);
+    return check(
+      c.syscall(SYS_openat2, 'int', dirfd, 'const char *', path, 'void *', buffer, 'size_t', 24),
+      'openat2',
+      q(what),
+    );
+  },
+  close(fd) {
+    check(c.close(fd), 'close', String(fd));
+  },
+  mkdirat(dirfd, path, mode, what) {
+    check(c.mkdirat(dirfd, path, mode), 'mkdirat', q(what));
+  },
+  mknodat(dirfd, path, mode, dev, what) {
+    check(c.mknodat(dirfd, path, mode, dev), 'mknodat', q(what));
+  },
+  symlinkat(target, dirfd, linkPath, what) {
+    check(c.symlinkat(target, dirfd, linkPath), 'symlinkat', `${q(target)}, ${q(what)}`);
+  },
+  fchmod(fd, mode, what) {
+    check(c.fchmod(fd, mode), 'fchmod', `${q(what)}, 0${mode.toString(8)}`);
+  },
+  sethostname(name) {
+    check(c.sethostname(name, Buffer.byteLength(name)), 'sethostname', q(name));
+  },
+  setgroups(gids) {
+    check(c.setgroups(gids.length, gids.length ? gids : null), 'setgroups', gids.join(','));
+  },
+  setresgid(gid) {
+    check(c.setresgid(gid, gid, gid), 'setresgid', String(gid));
+  },
+  setresuid(uid) {
+    check(c.setresuid(uid, uid, uid), 'setresuid', String(uid));
+  },
+  capset(sets) {
+    // capset(2) with _LINUX_CAPABILITY_VERSION_3: two 32-bit halves per set.
+    const header = Buffer.alloc(8);
+    header.writeUInt32LE(0x20080522, 0);
+    const data = Buffer.alloc(24);
+    const halves = (value: bigint) => [Number(value & 0xffffffffn), Number(value >> 32n)];
+    for (const [index, offset] of [
+      [0, 0],
+      [1, 12],
+    ] as const) {
+      data.writeUInt32LE(halves(sets.effective)[index] ?? 0, offset);
+      data.writeUInt32LE(halves(sets.permitted)[index] ?? 0, offset + 4);
+      data.writeUInt32LE(halves(sets.inheritable)[index] ?? 0, offset + 8);
+    }
+    check(c.capset(header, data), 'capset', `effective=0x${sets.effective.toString(16)}`);
+  },
+  prctl(option, arg2, arg3 = 0) {
+    return check(
+      c.prctl(
+        option,
+        'unsigned long',
+        arg2,
+        'unsigned long',
+        arg3,
+        'unsigned long',
+        0,
+        'unsigned long',
+        0,
+      ),
+      'prctl',
+      `${option}, ${arg2}`,
+    );
+  },
+  fcntl(fd, cmd, arg) {
+    return check(c.fcntl(fd, cmd, 'int', arg), 'fcntl', `${fd}, ${cmd}`);
+  },
+  closeRange(first, last, flags) {
+    check(c.closeRange(first, last, flags), 'close_range', `${first}, ${last}`);
+  },
+  umask(mask) {
+    return c.umask(mask) as number;
+  },
+  execve(path, argv, envp) {
+    c.execve(path, [...argv, null], [...envp, null]);
+    fail('execve', q(path));
+  },
+  geteuid() {
+    return c.geteuid() as number;
+  },
+  kill(pid, signal) {
+    check(c.kill(pid, signal), 'kill', `${pid}, ${signal}`);
+  },
+  pidfdOpen(pid) {
+    return check(
+      c.syscall(SYS_pidfd_open, 'int', pid, 'unsigned int', 0),
+      'pidfd_open',
+      String(pid),
+    );
+  },
+  signalDefault(signal) {
+    c.signal(signal, null);
+  },
+  unblockAllSignals() {
+    // glibc's sigset_t is 128 bytes; an all-zero set is the empty set.
+    check(c.sigprocmask(SIG_SETMASK, Buffer.alloc(128), null), 'sigprocmask', 'SIG_SETMASK');
+  },
+  socket(domain, type, protocol) {
+    return check(c.socket(domain, type, protocol), 'socket', `${domain}, ${type}`);
+  },
+  ioctl(fd, request, arg, what) {
+    return check(c.ioctl(fd, request, 'void *', arg), 'ioctl', `${q(what)}, ${hex(request)}`);
+  },
+};

@@ -1,0 +1,61 @@
+/**
+ * The system calls the engine makes, one method per call and no decisions: order,
+ * fallbacks and meaning live one layer up. Every failure throws a SyscallError that
+ * names the call, its path or argument and the errno.
+ */
+export interface OpenHow {
+  flags: number;
+  mode?: number;
+  resolve: number;
+}
+
+export interface CapabilitySets {
+  effective: bigint;
+  permitted: bigint;
+  inheritable: bigint;
+}
+
+export interface Libc {
+  unshare(flags: number): void;
+  /** `what` names the namespace file the fd came from, for the error message. */
+  setns(fd: number, nstype: number, what: string): void;
+  mount(
+    source: string | null,
+    target: string,
+    fstype: string | null,
+    flags: number,
+    data: string | null,
+  ): void;
+  umount2(target: string, flags: number): void;
+  pivotRoot(newRoot: string, putOld: string): void;
+  chdir(path: string): void;
+  fchdir(fd: number, what: string): void;
+  open(path: string, flags: number, mode?: number): number;
+  openat2(dirfd: number, path: string, how: OpenHow, what: string): number;
+  close(fd: number): void;
+  mkdirat(dirfd: number, path: string, mode: number, what: string): void;
+  mknodat(dirfd: number, path: string, mode: number, dev: number, what: string): void;
+  symlinkat(target: string, dirfd: number, linkPath: string, what: string): void;
+  fchmod(fd: number, mode: number, what: string): void;
+  sethostname(name: string): void;
+  setgroups(gids: number[]): void;
+  setresgid(gid: number): void;
+  setresuid(uid: number): void;
+  capset(sets: CapabilitySets): void;
+  prctl(option: number, arg2: number, arg3?: number): number;
+  fcntl(fd: number, cmd: number, arg: number): number;
+  closeRange(first: number, last: number, flags: number): void;
+  umask(mask: number): number;
+  /** Returns only by throwing: on success the process image is replaced. */
+  execve(path: string, argv: string[], envp: string[]): never;
+  geteuid(): number;
+  kill(pid: number, signal: number): void;
+  pidfdOpen(pid: number): number;
+  /** Resets a signal's disposition to SIG_DFL (Node ignores SIGPIPE; execve keeps ignores). */
+  signalDefault(signal: number): void;
+  /** Unblocks every signal for this thread (sigprocmask(SIG_SETMASK, empty)). */
+  unblockAllSignals(): void;
+  socket(domain: number, type: number, protocol: number): number;
+  /** ioctl with a pointer argument; the buffer is read and written in place. */
+  ioctl(fd: number, request: number, arg: Buffer, what: string): number;
+}

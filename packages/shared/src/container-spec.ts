@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { SizeSchema } from './size.js';
+
+const absolutePath = z
+  .string()
+  .min(1)
+  .refine((p) => p.startsWith('/'), { message: 'must be an absolute path' })
+  .refine((p) => !p.includes('\0'), { message: 'must not contain a NUL byte' });
+
+export const VolumeSchema = z.object({
+  source: absolutePath,
+  target: absolutePath.refine((p) => p.split('/').every((part) => part !== '..'), {
+    message: 'must not contain ".."',
+  }),
+  readOnly: z.boolean().default(false),
+});
+export type Volume = z.infer<typeof VolumeSchema>;
+
+/** Parses Docker's `-v SRC:DST[:ro|rw]`. */
+export function parseVolume(text: string): Volume {
+  const parts = text.split(':');
+  const [source, target, mode] = parts;
+  if (parts.length < 2 || parts.length > 3 || !source || !target) {
+    throw new Error(`invalid volume "${text}": expected /host/path:/container/path[:ro]`);
+  }
+  if (mode !== undefined && mode !== 'ro' && mode !== 'rw') {
+    throw new Error(`invalid volume "${text}": mode must be ro or rw, not "${mode}"`);
+  }
+  const parsed = VolumeSchema.safeParse({ source, target, readOnly: mode === 'ro' });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`invalid volume "${text}": ${issue?.path.join('.')} ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+export const LimitsSchema = z.object({
+  memory: SizeSchema.optional(),
+  memorySwap: SizeSchema.optional(),
+  pids: z.number().int().positive().optional(),
+  cpus: z.number().positive().optional(),
+  cpuShares: z.number().int().min(2).max(262144).optional(),
+});
+export type Limits = z.infer<typeof LimitsSchema>;
+
+export const ContainerNameSchema = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/, {
+  message: 'a name is letters, digits, "_", "." or "-", starting with a letter or digit',
+});
+
+export const HostnameSchema = z
+  .string()
+  .regex(
+    /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/,
+    {
+      message: 'a hostname is letters, digits and "-", in dot-separated labels of up to 63',
+    },
+  )
+  .max(64);
+
+/** What a user asks for when creating a container: the CLI's flags and the web form's fields. */
+export const ContainerSpecSchema = z.object({
+  image: z.string().min(1, { message: 'an image is required' }),
+  name: ContainerNameSchema.optional(),
+  hostname: HostnameSchema.optional(),
+  /** Empty means the image's default command. */
+  command: z.array(z.string()).default([]),
+  env: z
+    .array(z.string().regex(/^[^=\0]+=[^\0]*$/, { message: 'an environment entry is KEY=VALUE' }))
+    .default([]),
+  volumes: z.array(VolumeSchema).default([]),
+  workdir: absolutePath.optional(),
+  user: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.-]+(:[a-zA-Z0-9_.-]+)?$/, {
+      message: 'a user is UID[:GID] or NAME[:GROUP]',
+    })
+    .optional(),
+  autoRemove: z.boolean().default(false),
+  limits: LimitsSchema.default({}),
+});
+export type ContainerSpec = z.infer<typeof ContainerSpecSchema>;
+export type ContainerSpecInput = z.input<typeof ContainerSpecSchema>;

@@ -1,0 +1,2 @@
+export * from './container-spec.js';
+export * from './size.js';
