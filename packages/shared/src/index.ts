@@ -1,2 +1,3 @@
+export * from './container-record.js';
 export * from './container-spec.js';
 export * from './size.js';

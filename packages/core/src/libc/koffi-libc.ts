@@ -1,6 +1,6 @@
 import koffi from 'koffi';
 import { SIG_SETMASK, SYS_openat2, SYS_pidfd_open, SYS_pivot_root } from './constants.js';
-import type { CapabilitySets, Libc, OpenHow } from './libc.js';
+import type { Libc } from './libc.js';
 import { SyscallError } from './syscall-error.js';
 
 // The only file that touches koffi: every binding is typed here and nowhere else.

@@ -1,0 +1,127 @@
+import { constants } from 'node:fs';
+import { mkdir, open, readFile, rmdir } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cgroupFsError, type ErrnoAdvice, errorCode } from './cgroup-error.js';
+
+/** Reads a cgroup file whole; cgroupfs files are small and generated on each read. */
+export async function readCgroupFile(path: string, advice?: ErrnoAdvice): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw cgroupFsError('read', path, error, advice);
+  }
+}
+
+/**
+ * Writes one value in one write(2): cgroupfs parses each write on its own. No O_CREAT, so
+ * a file the kernel does not provide fails with ENOENT instead of being made up.
+ */
+export async function writeCgroupFile(
+  path: string,
+  value: string,
+  advice?: ErrnoAdvice,
+): Promise<void> {
+  try {
+    const file = await open(path, constants.O_WRONLY | constants.O_TRUNC);
+    try {
+      await file.write(value);
+    } finally {
+      await file.close();
+    }
+  } catch (error) {
+    throw cgroupFsError('write', path, error, advice);
+  }
+}
+
+/** Parses flat keyed files (`memory.stat`, `cpu.stat`, `memory.events`): `key value` lines. */
+export function parseKeyedValues(text: string): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const [key, value] = line.trim().split(/\s+/);
+    if (key && value !== undefined) values.set(key, Number(value));
+  }
+  return values;
+}
+
+/** v1 reports "no limit" as the largest page-aligned long: anything this big is unlimited. */
+const UNLIMITED_FLOOR = 2 ** 62;
+
+/** A limit file's value: `max` (v2) or a near-LONG_MAX number (v1) mean no limit (null). */
+export function parseLimit(text: string): number | null {
+  const trimmed = text.trim();
+  if (trimmed === 'max') return null;
+  const value = Number(trimmed);
+  return value >= UNLIMITED_FLOOR ? null : value;
+}
+
+export function parsePids(text: string): number[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map(Number);
+}
+
+export async function makeCgroupDir(path: string): Promise<void> {
+  try {
+    await mkdir(path);
+  } catch (error) {
+    if (errorCode(error) !== 'EEXIST') throw cgroupFsError('mkdir', path, error);
+  }
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes; returns the last answer. */
+export async function pollUntil(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 10,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(intervalMs);
+  }
+}
+
+const REMOVE_TIMEOUT_MS = 3000;
+
+/**
+ * Removes a cgroup directory; a missing one counts as removed. The kernel answers EBUSY
+ * for a short while after the last process exits (it is still being reaped), so retry.
+ */
+export async function removeCgroupDir(path: string): Promise<void> {
+  let lastError: unknown;
+  const removed = await pollUntil(
+    async () => {
+      try {
+        await rmdir(path);
+        return true;
+      } catch (error) {
+        if (errorCode(error) === 'ENOENT') return true;
+        if (errorCode(error) !== 'EBUSY') throw cgroupFsError('rmdir', path, error);
+        lastError = error;
+        return false;
+      }
+    },
+    REMOVE_TIMEOUT_MS,
+    20,
+  );
+  if (!removed) {
+    throw cgroupFsError('rmdir', path, lastError, {
+      EBUSY: `the cgroup still has processes or child cgroups after ${REMOVE_TIMEOUT_MS} ms`,
+    });
+  }
+}
+
+/** Removes a directory only if it is an empty cgroup; one in use by others is left alone. */
+export async function removeCgroupDirIfEmpty(path: string): Promise<void> {
+  try {
+    await rmdir(path);
+  } catch (error) {
+    const code = errorCode(error);
+    // cgroupfs says EBUSY for a cgroup with children or processes; other filesystems ENOTEMPTY.
+    if (code !== 'ENOENT' && code !== 'EBUSY' && code !== 'ENOTEMPTY') {
+      throw cgroupFsError('rmdir', path, error);
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { CoveError, withContext } from '../errors.js';
+import {
+  CLONE_NEWCGROUP,
+  CLONE_NEWIPC,
+  CLONE_NEWNET,
+  CLONE_NEWNS,
+  CLONE_NEWUTS,
+  CLOSE_RANGE_CLOEXEC,
+  F_SETFD,
+  PR_SET_NO_NEW_PRIVS,
+} from '../libc/constants.js';
+import type { Libc } from '../libc/libc.js';
+import { SyscallError } from '../libc/syscall-error.js';
+import { bringUpLoopback } from '../network/loopback.js';
+import { limitCapabilities } from '../process/capabilities.js';
+import { explainExecFailure, resolveCommand } from '../process/command.js';
+import { buildEnvironment } from '../process/environment.js';
+import { resolveUser } from '../process/user.js';
+import { setupRootfs } from '../rootfs/setup-rootfs.js';
+import type { InitSpec } from './init-spec.js';
+
+/**
+ * The container's first process, from "PID 1 of a new PID namespace" to the user's
+ * program. The engine's parent made the PID namespace before spawning this process
+ * (the seeds' "PID 1 needs a fork": the unsharing process itself stays outside);
+ * everything else happens here, in order, and ends in execve so the user's program
+ * *is* PID 1. Runs on Node's main thread only: namespaces and credentials are per thread.
+ */
+export function containerInit(libc: Libc, spec: InitSpec): never {
+  withContext('creating the mount, UTS, IPC, network and cgroup namespaces', () =>
+    libc.unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP),
+  );
+
+  // umask 0 while /dev is built, so the device nodes get exactly the modes asked for.
+  const umask = libc.umask(0);
+  setupRootfs(libc, spec.rootfs);
+  libc.umask(umask);
+
+  withContext(`setting the hostname to ${spec.hostname}`, () => libc.sethostname(spec.hostname));
+  withContext('bringing up the loopback interface', () => bringUpLoopback(libc));
+
+  // From here on every path is the container's: the host's tree is gone.
+  const user = resolveUser(spec.user, spec.imageName);
+  const env = buildEnvironment({
+    hostname: spec.hostname,
+    home: user.home,
+    image: spec.imageEnv,
+    user: spec.userEnv,
+  });
+  enterWorkingDirectory(libc, spec.workdir);
+  const [program = ''] = spec.args;
+  const path = resolveCommand(program, env, spec.imageName);
+
+  const lastCapability = Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8'));
+  withContext('limiting capabilities', () => limitCapabilities(libc, lastCapability));
+  withContext('setting no_new_privs', () => libc.prctl(PR_SET_NO_NEW_PRIVS, 1));
+  withContext(`switching to user ${user.uid}:${user.gid}`, () => {
+    libc.setgroups(user.groups);
+    libc.setresgid(user.gid);
+    libc.setresuid(user.uid);
+  });
+
+  handOverFileDescriptors(libc);
+  resetSignals(libc);
+  try {
+    libc.execve(path, spec.args, env);
+  } catch (error) {
+    throw explainExecFailure(
+      path,
+      error instanceof SyscallError ? error.code : 'EIO',
+      spec.imageName,
+    );
+  }
+}
+
+function enterWorkingDirectory(libc: Libc, workdir: string): void {
+  withContext(`changing to the working directory ${workdir}`, () => {
+    mkdirSync(workdir, { recursive: true });
+    libc.chdir(workdir);
+    // A directory reached through a leaked fd lies outside the root, and getcwd(3) says
+    // so by failing: refuse it (CVE-2024-21626).
+    let cwd: string;
+    try {
+      cwd = process.cwd();
+    } catch {
+      cwd = '';
+    }
+    if (!cwd.startsWith('/')) {
+      throw new CoveError(`working directory ${workdir} is outside the container's root`);
+    }
+  });
+}
+
+/**
+ * Node marks fds 0-2 close-on-exec; the user's program must get them. Every other fd
+ * (Node's own, the spec and error pipes) must not reach the container: close-on-exec
+ * on all of them, so the error pipe also closes exactly when execve succeeds.
+ */
+function handOverFileDescriptors(libc: Libc): void {
+  for (const fd of [0, 1, 2]) libc.fcntl(fd, F_SETFD, 0);
+  libc.closeRange(3, 0xffffffff, CLOSE_RANGE_CLOEXEC);
+}
+
+/** Node ignores SIGPIPE, and an ignored signal stays ignored across execve(2). */
+function resetSignals(libc: Libc): void {
+  for (let signal = 1; signal <= 31; signal++) {
+    if (signal !== 9 && signal !== 19) libc.signalDefault(signal);
+  }
+  libc.unblockAllSignals();
+}

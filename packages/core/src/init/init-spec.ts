@@ -1,0 +1,23 @@
+import type { RootfsPlan } from '../rootfs/setup-rootfs.js';
+
+/** What the engine sends a container's init over its spec pipe: everything decided. */
+export interface InitSpec {
+  imageName: string;
+  hostname: string;
+  rootfs: RootfsPlan;
+  args: string[];
+  imageEnv: string[];
+  userEnv: string[];
+  workdir: string;
+  user: string | undefined;
+}
+
+/** What the init sends back on its error pipe when it cannot exec the user's command. */
+export interface InitFailure {
+  message: string;
+  exitCode: number;
+}
+
+/** The init's fds besides stdio: the spec arrives on one; errors leave on the other. */
+export const SPEC_FD = 3;
+export const ERROR_FD = 4;

@@ -1,0 +1,27 @@
+import { readSync, writeSync } from 'node:fs';
+import { exitCodeOf } from '../errors.js';
+import { koffiLibc } from '../libc/koffi-libc.js';
+import { containerInit } from './container-init.js';
+import { ERROR_FD, type InitFailure, type InitSpec, SPEC_FD } from './init-spec.js';
+
+// Entry point of a container's init process, spawned by the engine as PID 1 of a new
+// PID namespace. It waits for its spec, then becomes the user's program.
+
+function readSpec(): InitSpec {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.alloc(64 * 1024);
+  for (;;) {
+    const read = readSync(SPEC_FD, buffer);
+    if (read === 0) break;
+    chunks.push(Buffer.from(buffer.subarray(0, read)));
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as InitSpec;
+}
+
+try {
+  containerInit(koffiLibc, readSpec());
+} catch (error) {
+  const failure: InitFailure = { message: (error as Error).message, exitCode: exitCodeOf(error) };
+  writeSync(ERROR_FD, JSON.stringify(failure));
+  process.exit(failure.exitCode);
+}

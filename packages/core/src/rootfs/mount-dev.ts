@@ -1,0 +1,108 @@
+import {
+  MS_NODEV,
+  MS_NOEXEC,
+  MS_NOSUID,
+  MS_STRICTATIME,
+  O_CLOEXEC,
+  O_DIRECTORY,
+  O_PATH,
+  S_IFCHR,
+} from '../libc/constants.js';
+import type { Libc } from '../libc/libc.js';
+import { ensureInRoot, fdPath, openInRoot } from './safe-path.js';
+
+/** The device nodes every program expects, as runc creates them (major, minor). */
+const devices: ReadonlyArray<[name: string, major: number, minor: number]> = [
+  ['null', 1, 3],
+  ['zero', 1, 5],
+  ['full', 1, 7],
+  ['random', 1, 8],
+  ['urandom', 1, 9],
+  ['tty', 5, 0],
+];
+
+const links: ReadonlyArray<[name: string, target: string]> = [
+  ['ptmx', 'pts/ptmx'],
+  ['fd', '/proc/self/fd'],
+  ['stdin', '/proc/self/fd/0'],
+  ['stdout', '/proc/self/fd/1'],
+  ['stderr', '/proc/self/fd/2'],
+];
+
+// glibc's makedev() for the small numbers used here.
+const makedev = (major: number, minor: number) => (major << 8) | minor;
+
+/**
+ * A minimal /dev on a fresh tmpfs: nothing of the host's /dev is visible, and the
+ * image's own /dev (which could hold anything) is covered. The caller has set umask 0
+ * so the modes below are the modes the nodes get.
+ */
+export function mountDev(libc: Libc, rootFd: number): void {
+  const target = ensureInRoot(libc, rootFd, '/dev', 'directory', 'refuse');
+  try {
+    libc.mount(
+      'tmpfs',
+      fdPath(target),
+      'tmpfs',
+      MS_NOSUID | MS_STRICTATIME,
+      'mode=755,size=65536k',
+    );
+  } finally {
+    libc.close(target);
+  }
+  // Reopen: the fd taken before the mount still points at the directory underneath it.
+  const dev = libc.openat2(
+    rootFd,
+    'dev',
+    { flags: O_PATH | O_DIRECTORY | O_CLOEXEC, resolve: 0 },
+    '/dev',
+  );
+  try {
+    for (const [name, major, minor] of devices) {
+      libc.mknodat(dev, name, S_IFCHR | 0o666, makedev(major, minor), `/dev/${name}`);
+    }
+    for (const [name, linkTarget] of links) {
+      libc.symlinkat(linkTarget, dev, name, `/dev/${name}`);
+    }
+    for (const name of ['pts', 'shm', 'mqueue']) {
+      libc.mkdirat(dev, name, name === 'shm' ? 0o1777 : 0o755, `/dev/${name}`);
+    }
+  } finally {
+    libc.close(dev);
+  }
+  // A private devpts instance: the container's ptys are its own, numbered from 0.
+  mountAt(
+    libc,
+    rootFd,
+    '/dev/pts',
+    'devpts',
+    MS_NOSUID | MS_NOEXEC,
+    'newinstance,ptmxmode=0666,mode=0620,gid=5',
+  );
+  mountAt(
+    libc,
+    rootFd,
+    '/dev/shm',
+    'tmpfs',
+    MS_NOSUID | MS_NODEV | MS_NOEXEC,
+    'mode=1777,size=65536k',
+  );
+  // mqueue takes the IPC namespace of the mounter: the container's own.
+  mountAt(libc, rootFd, '/dev/mqueue', 'mqueue', MS_NOSUID | MS_NODEV | MS_NOEXEC, null);
+}
+
+function mountAt(
+  libc: Libc,
+  rootFd: number,
+  path: string,
+  fstype: string,
+  flags: number,
+  data: string | null,
+): void {
+  const target = openInRoot(libc, rootFd, path, 'refuse');
+  try {
+    libc.mount(fstype, fdPath(target), fstype, flags, data);
+  } finally {
+    libc.close(target);
+  }
+}

@@ -1,0 +1,44 @@
+import type { Volume } from '@cove/shared';
+import { withContext } from '../errors.js';
+import { MS_PRIVATE, MS_REC } from '../libc/constants.js';
+import type { Libc } from '../libc/libc.js';
+import { makeReadonly, maskPaths, readonlyPaths } from './mask-paths.js';
+import { mountDev } from './mount-dev.js';
+import { mountOverlay, type OverlayLayout } from './mount-overlay.js';
+import { mountProc } from './mount-proc.js';
+import { mountSys } from './mount-sys.js';
+import { pivotRoot } from './pivot-root.js';
+import { openRootDirectory } from './safe-path.js';
+import { bindVolume } from './volumes.js';
+
+export interface RootfsPlan {
+  overlay: OverlayLayout;
+  volumes: Volume[];
+}
+
+/**
+ * Builds the container's filesystem in its new mount namespace and switches to it.
+ * Every mount made here exists only in that namespace: the host never sees one, and the
+ * kernel takes them all down when the container's last process exits.
+ */
+export function setupRootfs(libc: Libc, plan: RootfsPlan): void {
+  // Without this, mounts below would propagate back into the host's shared mounts.
+  withContext('making / private', () => libc.mount(null, '/', null, MS_REC | MS_PRIVATE, null));
+  withContext('mounting the root filesystem', () => mountOverlay(libc, plan.overlay));
+  const rootFd = openRootDirectory(libc, plan.overlay.mountPoint);
+  try {
+    withContext('mounting /proc', () => mountProc(libc, rootFd));
+    withContext('mounting /dev', () => mountDev(libc, rootFd));
+    withContext('mounting /sys', () => mountSys(libc, rootFd));
+    for (const volume of plan.volumes) {
+      withContext(`mounting volume ${volume.source}:${volume.target}`, () =>
+        bindVolume(libc, rootFd, volume),
+      );
+    }
+    withContext('masking kernel paths', () => maskPaths(libc, rootFd, '/dev/null'));
+    withContext('making kernel paths read-only', () => makeReadonly(libc, rootFd, readonlyPaths));
+    withContext('switching to the container root', () => pivotRoot(libc, rootFd));
+  } finally {
+    libc.close(rootFd);
+  }
+}

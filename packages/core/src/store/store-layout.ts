@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+
+/** Where everything lives under the store root (default /var/lib/cove). */
+export interface StoreLayout {
+  root: string;
+  images: string;
+  containers: string;
+  /** One symlink per container name, pointing at its id: creating it reserves the name. */
+  names: string;
+  /** Scratch space on the same filesystem, so finished work can be renamed into place. */
+  tmp: string;
+}
+
+export function storeLayout(root: string): StoreLayout {
+  return {
+    root,
+    images: join(root, 'images'),
+    containers: join(root, 'containers'),
+    names: join(root, 'names'),
+    tmp: join(root, 'tmp'),
+  };
+}
+
+export interface ContainerPaths {
+  dir: string;
+  record: string;
+  upper: string;
+  work: string;
+  rootfs: string;
+  log: string;
+}
+
+export function containerPaths(layout: StoreLayout, id: string): ContainerPaths {
+  const dir = join(layout.containers, id);
+  return {
+    dir,
+    record: join(dir, 'container.json'),
+    upper: join(dir, 'upper'),
+    work: join(dir, 'work'),
+    rootfs: join(dir, 'rootfs'),
+    log: join(dir, 'container.log'),
+  };
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { ContainerSpecSchema } from './container-spec.js';
+
+export const ContainerStatusSchema = z.enum(['created', 'running', 'exited']);
+export type ContainerStatus = z.infer<typeof ContainerStatusSchema>;
+
+export const ContainerStateSchema = z.object({
+  status: ContainerStatusSchema,
+  /** Host PID of the container's PID 1 while it runs. */
+  pid: z.number().int().positive().optional(),
+  /** The kernel's start time of that PID (/proc/PID/stat field 22): a PID alone can be reused. */
+  pidStartTime: z.string().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  /** null when the container ended while nobody was waiting for it: the code is unknown. */
+  exitCode: z.number().int().nullable().optional(),
+});
+export type ContainerState = z.infer<typeof ContainerStateSchema>;
+
+/** A container as the store keeps it: what was asked for, and where it stands. */
+export const ContainerRecordSchema = z.object({
+  id: z.string().regex(/^[0-9a-f]{64}$/),
+  name: z.string(),
+  hostname: z.string(),
+  createdAt: z.string(),
+  spec: ContainerSpecSchema,
+  /** The command that runs: the spec's, or the image's default. */
+  args: z.array(z.string()),
+  state: ContainerStateSchema,
+});
+export type ContainerRecord = z.infer<typeof ContainerRecordSchema>;
