@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rmdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cgroupFsError, type ErrnoAdvice, errorCode } from './cgroup-error.js';
+import { CgroupError, cgroupFsError, type ErrnoAdvice, errorCode } from './cgroup-error.js';
 
 /** Reads a cgroup file whole; cgroupfs files are small and generated on each read. */
 export async function readCgroupFile(path: string, advice?: ErrnoAdvice): Promise<string> {
@@ -123,5 +123,28 @@ export async function removeCgroupDirIfEmpty(path: string): Promise<void> {
     if (code !== 'ENOENT' && code !== 'EBUSY' && code !== 'ENOTEMPTY') {
       throw cgroupFsError('rmdir', path, error);
     }
+  }
+}
+
+const EMPTY_TIMEOUT_MS = 3000;
+
+/** Waits for a cgroup's processes to exit (a SIGKILLed process takes a moment to be reaped). */
+export async function waitUntilEmpty(dir: string): Promise<void> {
+  const procs = `${dir}/cgroup.procs`;
+  const empty = await pollUntil(async () => {
+    try {
+      return parsePids(await readCgroupFile(procs)).length === 0;
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return true;
+      throw error;
+    }
+  }, EMPTY_TIMEOUT_MS);
+  if (!empty) {
+    throw new CgroupError(
+      'rmdir',
+      dir,
+      'EBUSY',
+      `remove ${dir}: processes are still in it after ${EMPTY_TIMEOUT_MS} ms: kill them first (killAll)`,
+    );
   }
 }

@@ -16,9 +16,10 @@ function hostResolvConf(): string {
 /**
  * The container's own /etc/hostname, /etc/hosts and /etc/resolv.conf, written into its
  * writable layer before the overlay is mounted: they shadow the image's, belong to this
- * container alone, and need no extra mount.
+ * container alone, and need no extra mount. Nothing is read from the image here: its
+ * files are hostile, and a symlink among them would be followed on the host.
  */
-export function writeEtcFiles(upperDir: string, hostname: string, imageHosts: string): void {
+export function writeEtcFiles(upperDir: string, hostname: string): void {
   const etc = join(upperDir, 'etc');
   mkdirSync(etc, { recursive: true, mode: 0o755 });
   writeFileSync(join(etc, 'hostname'), `${hostname}\n`, { mode: 0o644 });

@@ -1,8 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { constants } from 'node:os';
-import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import {
   type ContainerRecord,
@@ -101,11 +100,10 @@ export async function runContainer(
   try {
     for (const dir of [paths.dir, paths.upper, paths.work, paths.rootfs])
       mkdirSync(dir, { mode: 0o700 });
-    const imageHosts = readFileSync(join(image.layers[0] ?? '', 'etc/hosts'), {
-      encoding: 'utf8',
-      flag: 'r',
-    });
-    writeEtcFiles(paths.upper, hostname, imageHosts);
+    // The overlay's root directory takes the upper directory's mode: "/" must be
+    // traversable by every user of the container. The container dir above stays 0700.
+    chmodSync(paths.upper, 0o755);
+    writeEtcFiles(paths.upper, hostname);
     const record: ContainerRecord = {
       id,
       name,

@@ -1,12 +1,12 @@
 import type { Limits } from '@cove/shared';
-import { CgroupError, errorCode } from '../cgroup-error.js';
+import { errorCode } from '../cgroup-error.js';
 import {
   makeCgroupDir,
   parsePids,
-  pollUntil,
   readCgroupFile,
   removeCgroupDir,
   removeCgroupDirIfEmpty,
+  waitUntilEmpty,
   writeCgroupFile,
 } from '../cgroup-files.js';
 import type { CgroupManager, CgroupStats } from '../cgroup-manager.js';
@@ -16,8 +16,6 @@ import { enableControllers } from './delegation.js';
 import { freeze, thaw } from './freezer.js';
 import { applyMemoryLimits, readMemoryStats, readOomKillCount } from './memory.js';
 import { applyPidsLimit, readPidsStats } from './pids.js';
-
-const EMPTY_TIMEOUT_MS = 3000;
 
 export interface V2Placement {
   mountPoint: string;
@@ -99,23 +97,7 @@ export class V2CgroupManager implements CgroupManager {
   }
 
   async remove(): Promise<void> {
-    const procs = `${this.dir}/cgroup.procs`;
-    const empty = await pollUntil(async () => {
-      try {
-        return parsePids(await readCgroupFile(procs)).length === 0;
-      } catch (error) {
-        if (errorCode(error) === 'ENOENT') return true;
-        throw error;
-      }
-    }, EMPTY_TIMEOUT_MS);
-    if (!empty) {
-      throw new CgroupError(
-        'rmdir',
-        this.dir,
-        'EBUSY',
-        `remove ${this.dir}: processes are still in it after ${EMPTY_TIMEOUT_MS} ms: kill them first (killAll)`,
-      );
-    }
+    await waitUntilEmpty(this.dir);
     await removeCgroupDir(this.dir);
     for (const parent of [...this.placement.parentDirs].reverse()) {
       await removeCgroupDirIfEmpty(parent);

@@ -1,0 +1,43 @@
+import type { Engine } from '@cove/core';
+import type { ContainerRecord } from '@cove/shared';
+import { formatTable, timeAgo } from '../format.js';
+import { type FlagSpec, parseFlags } from '../parse-flags.js';
+
+const flagSpecs: FlagSpec[] = [
+  { long: 'all', short: 'a' },
+  { long: 'quiet', short: 'q' },
+];
+
+function status(record: ContainerRecord): string {
+  const { state } = record;
+  if (state.status === 'running') return `Up since ${timeAgo(state.startedAt)}`;
+  if (state.status === 'exited') {
+    const code =
+      state.exitCode === null || state.exitCode === undefined
+        ? 'unknown code'
+        : String(state.exitCode);
+    return `Exited (${code}) ${timeAgo(state.finishedAt)} ago`;
+  }
+  return 'Created';
+}
+
+export function ps(engine: Engine, args: string[]): number {
+  const { flags } = parseFlags('ps', args, flagSpecs);
+  const records = engine.list().filter((r) => flags.has('all') || r.state.status === 'running');
+  if (flags.has('quiet')) {
+    for (const record of records) console.log(record.id.slice(0, 12));
+    return 0;
+  }
+  const rows = records.map((r) => [
+    r.id.slice(0, 12),
+    r.spec.image,
+    JSON.stringify(r.args.join(' ')),
+    `${timeAgo(r.createdAt)} ago`,
+    status(r),
+    r.name,
+  ]);
+  console.log(
+    formatTable(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'NAMES'], rows),
+  );
+  return 0;
+}

@@ -1,0 +1,64 @@
+import { CoveError, createEngine, exitCodeOf } from '@cove/core';
+import { inspect } from './commands/inspect.js';
+import { logs } from './commands/logs.js';
+import { ps } from './commands/ps.js';
+import { rm } from './commands/rm.js';
+import { run } from './commands/run.js';
+import { env } from './env.js';
+import { parseFlags } from './parse-flags.js';
+
+const usage = `Usage: cove [--root DIR] COMMAND
+
+A container manager with an engine of its own.
+
+Commands:
+  run       Create and run a new container
+  ps        List containers (-a: all, also stopped)
+  rm        Remove containers (-f: kill running ones first)
+  logs      Print the output of a detached container
+  inspect   Show a container's record as JSON
+
+Options:
+  --root DIR   The store (default: $COVE_ROOT or /var/lib/cove)
+
+Run 'cove COMMAND --help' for more on a command.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { flags, rest } = parseFlags('', argv, [{ long: 'root', value: true }, { long: 'help' }]);
+  const [command, ...args] = rest;
+  if (!command || flags.has('help')) {
+    console.log(usage);
+    return command || flags.has('help') ? 0 : 1;
+  }
+  if (process.geteuid?.() !== 0) {
+    throw new CoveError(
+      'cove must run as root: it creates namespaces, mounts and cgroups (try sudo)',
+    );
+  }
+  const engine = createEngine({ root: flags.get('root')?.at(-1) ?? env.COVE_ROOT });
+  switch (command) {
+    case 'run':
+      return run(engine, args);
+    case 'ps':
+      return ps(engine, args);
+    case 'rm':
+      return rm(engine, args);
+    case 'logs':
+      return logs(engine, args);
+    case 'inspect':
+      return inspect(engine, args);
+    default:
+      throw new CoveError(`cove: unknown command "${command}" (see cove --help)`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = (error as Error).message;
+    console.error(message.startsWith('cove') ? message : `cove: ${message}`);
+    process.exitCode = exitCodeOf(error);
+  },
+);

@@ -1,0 +1,10 @@
+export { CgroupError } from './cgroup-error.js';
+export type { CgroupManager, CgroupStats } from './cgroup-manager.js';
+export { cpuPercent } from './cpu-percent.js';
+export { type CgroupManagerOptions, createCgroupManager } from './create-cgroup-manager.js';
+export {
+  type CgroupSetup,
+  type DetectOptions,
+  detectCgroupSetup,
+  type V1Hierarchy,
+} from './detect.js';

@@ -1,0 +1,56 @@
+import type { Limits } from '@cove/shared';
+import { parseKeyedValues, parseLimit, readCgroupFile, writeCgroupFile } from '../cgroup-files.js';
+import type { CgroupStats } from '../cgroup-manager.js';
+import { swapBytes } from '../swap-limit.js';
+
+const NO_SWAP_ACCOUNTING = {
+  ENOENT:
+    'this kernel does not account swap (memory.memsw.* is missing; boot with swapaccount=1): drop --memory-swap',
+};
+
+export async function applyMemoryLimits(dir: string, limits: Limits): Promise<void> {
+  const swap = swapBytes(limits, dir);
+  const { memory } = limits;
+  const limitFile = `${dir}/memory.limit_in_bytes`;
+  if (memory === undefined) return;
+  if (swap === undefined) {
+    await writeCgroupFile(limitFile, String(memory));
+    return;
+  }
+  const memorySwap = memory + swap;
+  const memswFile = `${dir}/memory.memsw.limit_in_bytes`;
+  const currentMemsw = parseLimit(await readCgroupFile(memswFile, NO_SWAP_ACCOUNTING));
+  // The kernel refuses (EINVAL) any state where limit_in_bytes > memsw.limit_in_bytes,
+  // so a memory limit above the current memsw one must follow the new memsw.
+  if (currentMemsw !== null && memory > currentMemsw) {
+    await writeCgroupFile(memswFile, String(memorySwap));
+    await writeCgroupFile(limitFile, String(memory));
+  } else {
+    await writeCgroupFile(limitFile, String(memory));
+    await writeCgroupFile(memswFile, String(memorySwap));
+  }
+}
+
+export async function readMemoryStats(dir: string): Promise<CgroupStats['memory']> {
+  const [current, limit, peak, stat] = await Promise.all([
+    readCgroupFile(`${dir}/memory.usage_in_bytes`),
+    readCgroupFile(`${dir}/memory.limit_in_bytes`),
+    readCgroupFile(`${dir}/memory.max_usage_in_bytes`),
+    readCgroupFile(`${dir}/memory.stat`),
+  ]);
+  const values = parseKeyedValues(stat);
+  return {
+    current: Number(current),
+    limit: parseLimit(limit),
+    peak: Number(peak),
+    // total_* include child cgroups, like v2's hierarchical memory.stat.
+    anon: values.get('total_rss') ?? values.get('rss') ?? 0,
+    file: values.get('total_cache') ?? values.get('cache') ?? 0,
+  };
+}
+
+/** The `oom_kill` line of `memory.oom_control` arrived in Linux 4.13. */
+export async function readOomKillCount(dir: string): Promise<number> {
+  const control = parseKeyedValues(await readCgroupFile(`${dir}/memory.oom_control`));
+  return control.get('oom_kill') ?? 0;
+}

@@ -1,0 +1,40 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ContainerRecord } from '@cove/shared';
+import { CoveError } from '../errors.js';
+import { SIGKILL } from '../libc/constants.js';
+import type { Libc } from '../libc/libc.js';
+import type { StoreLayout } from '../store/store-layout.js';
+import { deleteContainerFiles } from './container-store.js';
+import { isSameProcessAlive } from './process-identity.js';
+import { refreshState } from './refresh-state.js';
+
+/**
+ * Removes a container's files and name. A running one is refused unless `force`, which
+ * SIGKILLs its PID 1 (verified by start time, never a reused PID) and waits for it: the
+ * kernel then kills every process of its PID namespace and drops its mounts.
+ */
+export async function removeContainer(
+  libc: Libc,
+  layout: StoreLayout,
+  found: ContainerRecord,
+  force: boolean,
+): Promise<void> {
+  const record = refreshState(layout, found);
+  const { pid, pidStartTime } = record.state;
+  if (record.state.status === 'running' && pid) {
+    if (!force) {
+      throw new CoveError(
+        `container ${record.name} is running: stop it first, or remove it with rm -f`,
+      );
+    }
+    try {
+      libc.kill(pid, SIGKILL);
+    } catch {}
+    for (let waited = 0; isSameProcessAlive(pid, pidStartTime); waited += 10) {
+      if (waited > 10_000)
+        throw new CoveError(`container ${record.name} (pid ${pid}) did not die after SIGKILL`);
+      await sleep(10);
+    }
+  }
+  deleteContainerFiles(layout, record);
+}
