@@ -23,8 +23,10 @@ export function writeEtcFiles(upperDir: string, hostname: string): void {
   const etc = join(upperDir, 'etc');
   mkdirSync(etc, { recursive: true, mode: 0o755 });
   writeFileSync(join(etc, 'hostname'), `${hostname}\n`, { mode: 0o644 });
-  const hosts =
-    imageHosts.trim() || '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback';
-  writeFileSync(join(etc, 'hosts'), `${hosts}\n127.0.1.1\t${hostname}\n`, { mode: 0o644 });
+  writeFileSync(
+    join(etc, 'hosts'),
+    `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${hostname}\n`,
+    { mode: 0o644 },
+  );
   writeFileSync(join(etc, 'resolv.conf'), hostResolvConf(), { mode: 0o644 });
 }
