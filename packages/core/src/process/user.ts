@@ -34,10 +34,10 @@ const isNumeric = (text: string) => /^\d+$/.test(text);
  * /etc/group (read after pivot_root, so the image's files, never the host's). Numeric
  * ids need no entry; names must exist.
  */
-export function resolveUser(spec: string | undefined, imageName: string): ResolvedUser {
+export function resolveUser(spec: string | undefined, imageName: string, root = '/'): ResolvedUser {
   const [userPart = '0', groupPart] = (spec ?? '0').split(':');
-  const passwd = readDatabase('/etc/passwd');
-  const groups = readDatabase('/etc/group');
+  const passwd = readDatabase(`${root}/etc/passwd`);
+  const groups = readDatabase(`${root}/etc/group`);
 
   const entry = isNumeric(userPart)
     ? passwd.find((e) => e.id === Number(userPart))

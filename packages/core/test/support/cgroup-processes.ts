@@ -15,8 +15,7 @@ export interface HeldProcess {
  * into a cgroup before it runs anything (as the engine does before execve).
  */
 export function spawnHeld(script: string): HeldProcess {
-  const child = spawn('/bin/busybox', ['sh', '-c', `read _ && { ${script}
-}`], {
+  const child = spawn('/bin/busybox', ['sh', '-c', `read _ && {\n${script}\n}`], {
     stdio: ['pipe', 'pipe', 'ignore'],
   });
   if (child.pid === undefined) throw new Error('spawn /bin/busybox failed');
