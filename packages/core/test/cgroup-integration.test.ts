@@ -22,9 +22,9 @@ const skip = process.geteuid?.() !== 0 ? 'needs root to create cgroups' : false;
 const held: HeldProcess[] = [];
 
 function start(script: string): HeldProcess {
-  const process = spawnHeld(script);
-  held.push(process);
-  return process;
+  const heldProcess = spawnHeld(script);
+  held.push(heldProcess);
+  return heldProcess;
 }
 
 async function newContainer(name: string): Promise<CgroupManager> {
@@ -64,7 +64,7 @@ function assertNothingOfOursRemains(): void {
 
 describe(`cgroup ${setup.mode} on a real kernel`, { skip }, () => {
   afterEach(async () => {
-    for (const process of held.splice(0)) killIfRunning(process);
+    for (const heldProcess of held.splice(0)) killIfRunning(heldProcess);
     for (const dir of ownDirs(setup)) await removeCgroupTree(`${dir}/${parent}`);
   });
   after(assertNothingOfOursRemains);
@@ -78,8 +78,10 @@ describe(`cgroup ${setup.mode} on a real kernel`, { skip }, () => {
     hog.release();
 
     assert.deepEqual(await hog.exited, { code: null, signal: 'SIGKILL' });
-    assert.ok((await container.oomKillCount()) >= 1);
+    const oomKills = await container.oomKillCount();
+    assert.ok(oomKills >= 1);
     const stats = await container.stats();
+    console.log(`oom: SIGKILL, oom_kill ${oomKills}, peak ${stats.memory.peak} bytes`);
     assert.equal(stats.memory.limit, 32 * MiB);
     assert.ok(stats.memory.peak === null || stats.memory.peak <= 32 * MiB);
     await container.remove();
@@ -99,6 +101,7 @@ describe(`cgroup ${setup.mode} on a real kernel`, { skip }, () => {
       most = Math.max(most, (await container.stats()).pids.current);
       await sleep(5);
     }
+    console.log(`pids: at most ${most} processes under pids 16`);
     assert.ok(most <= 16, `saw ${most} processes`);
     assert.ok(
       keyed(readDirect(container, 'pids', 'pids.events'), 'max') > 0,

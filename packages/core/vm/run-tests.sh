@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Runs packages/core's cgroup integration tests on a real cgroup v2 kernel: Debian's cloud
+# kernel in qemu (software emulation: KVM guests hang on these hosts), booted straight
+# into an initramfs holding node, busybox and the compiled tests. Exits with the tests'
+# status. Needs root (apt-get, and /boot/vmlinuz-* is readable by root only).
+set -euo pipefail
+
+core_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+repo_dir="$(cd "$core_dir/../.." && pwd)"
+boot_timeout_s=240
+
+install_packages() {
+  export DEBIAN_FRONTEND=noninteractive
+  # An install fails without package lists on a fresh machine: fetch them once then.
+  apt-get install -y --no-install-recommends "$@" ||
+    { apt-get update && apt-get install -y --no-install-recommends "$@"; }
+}
+
+find_kernel() {
+  ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sort -V | tail -n 1
+}
+
+missing=()
+command -v qemu-system-x86_64 >/dev/null || missing+=(qemu-system-x86)
+[ -n "$(find_kernel)" ] || missing+=(linux-image-cloud-amd64)
+command -v cpio >/dev/null || missing+=(cpio)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "test:vm: installing ${missing[*]}"
+  install_packages "${missing[@]}"
+fi
+kernel="$(find_kernel)"
+
+# tsc still emits when other files of the package have type errors; the check below
+# is what matters: the compiled tests must be there.
+(cd "$core_dir" && npx tsc -p tsconfig.json >/dev/null) ||
+  echo "test:vm: tsc reported type errors; testing the files it emitted"
+test_file="dist/test/cgroup-integration.test.js"
+[ -f "$core_dir/$test_file" ] || { echo "test:vm: $core_dir/$test_file is missing" >&2; exit 1; }
+
+work="$(mktemp -d /tmp/cove-vm.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+root="$work/root"
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,app/packages/core}
+
+# node and everything its dynamic loader needs, at the same paths as on the host.
+cp /bin/busybox "$root/bin/busybox"
+cp /usr/bin/node "$root/usr/bin/node"
+for lib in $(ldd /usr/bin/node | grep -o '/[^ ]*'); do
+  cp -L --parents "$lib" "$root"
+done
+
+# The compiled cgroup layer and its tests. package.json carries "type": "module".
+app="$root/app/packages/core"
+cp "$core_dir/package.json" "$app/"
+mkdir -p "$app/dist/src" "$app/dist/test/support"
+cp -r "$core_dir/dist/src/cgroup" "$app/dist/src/"
+cp "$core_dir/$test_file" "$app/dist/test/"
+cp "$core_dir"/dist/test/support/cgroup-*.js "$app/dist/test/support/"
+
+# Packages the staged code imports at run time (type-only imports are gone after tsc),
+# followed transitively; workspace symlinks (@cove/shared) are copied as real directories.
+bare_imports() {
+  grep -rhoE "(from|import) +['\"][^./'\"][^'\"]*['\"]" --include='*.js' "$@" |
+    sed -E "s/.*['\"]([^'\"]+)['\"]/\1/" | grep -v '^node:' |
+    sed -E 's#^(@[^/]+/[^/]+|[^@/][^/]*).*#\1#' | sort -u || true
+}
+queue=($(bare_imports "$app/dist"))
+declare -A copied=()
+while [ "${#queue[@]}" -gt 0 ]; do
+  package="${queue[0]}"
+  queue=("${queue[@]:1}")
+  [ -n "${copied[$package]:-}" ] && continue
+  copied[$package]=1
+  source_dir="$(readlink -f "$repo_dir/node_modules/$package")"
+  mkdir -p "$root/app/node_modules/$(dirname "$package")"
+  cp -rL "$source_dir" "$root/app/node_modules/$package"
+  rm -rf "$root/app/node_modules/$package/node_modules"
+  queue+=($(bare_imports "$root/app/node_modules/$package"))
+done
+echo "test:vm: staged packages: ${!copied[*]:-none}"
+
+cp "$core_dir/vm/init.sh" "$root/init"
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.cpio.gz"
+echo "test:vm: kernel $kernel, initramfs $(du -h "$work/initramfs.cpio.gz" | cut -f1)"
+
+console="$work/console.log"
+status=0
+timeout "$boot_timeout_s" qemu-system-x86_64 \
+  -accel tcg,thread=multi -cpu max -m 2048 -smp 2 \
+  -kernel "$kernel" -initrd "$work/initramfs.cpio.gz" \
+  -append "console=ttyS0 quiet panic=-1" \
+  -nographic -no-reboot </dev/null | tr -d '\r' | tee "$console" || status=$?
+
+guest="$(grep -m1 -o 'COVE-VM-GUEST .*' "$console" || true)"
+result="$(grep -m1 -o 'COVE-VM-RESULT status=[0-9]*' "$console" || true)"
+if [ -z "$result" ]; then
+  echo "test:vm: FAIL: no result from the guest (qemu status $status, timeout ${boot_timeout_s}s)"
+  exit 1
+fi
+tests_status="${result#COVE-VM-RESULT status=}"
+echo "test:vm: tested ${guest#COVE-VM-GUEST } on $(basename "$kernel")"
+echo "test:vm: $([ "$tests_status" = 0 ] && echo PASS || echo FAIL) (node --test status $tests_status)"
+exit "$tests_status"
