@@ -1,5 +1,8 @@
 import type { ContainerRecord, ContainerSpecInput } from '@cove/shared';
+import type { CgroupStats } from './cgroup/cgroup-manager.js';
+import { readContainerStats } from './container/container-stats.js';
 import { findRecord, listRecords } from './container/container-store.js';
+import { setPaused } from './container/pause-container.js';
 import { refreshState } from './container/refresh-state.js';
 import { removeContainer } from './container/remove-container.js';
 import {
@@ -18,6 +21,9 @@ export interface Engine {
   inspect(reference: string): ContainerRecord;
   remove(reference: string, options?: { force?: boolean }): Promise<void>;
   logPath(reference: string): string;
+  stats(reference: string): Promise<CgroupStats>;
+  pause(reference: string): Promise<void>;
+  unpause(reference: string): Promise<void>;
 }
 
 /** The engine over one store root. `libc` is replaceable for tests that must not touch the kernel. */
@@ -31,5 +37,8 @@ export function createEngine({ root, libc = koffiLibc }: { root: string; libc?: 
     remove: (reference, options) =>
       removeContainer(libc, layout, findRecord(layout, reference), options?.force ?? false),
     logPath: (reference) => containerPaths(layout, findRecord(layout, reference).id).log,
+    stats: (reference) => readContainerStats(refreshState(layout, findRecord(layout, reference))),
+    pause: (reference) => setPaused(layout, findRecord(layout, reference), true),
+    unpause: (reference) => setPaused(layout, findRecord(layout, reference), false),
   };
 }

@@ -29,3 +29,13 @@ export function withContext<T>(context: string, action: () => T): T {
 export function exitCodeOf(error: unknown): number {
   return error instanceof CoveError ? error.exitCode : 125;
 }
+
+export async function withContextAsync<T>(context: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    throw new CoveError(`${context}: ${(error as Error).message}`, exitCodeOf(error), {
+      cause: error,
+    });
+  }
+}

@@ -1,3 +1,4 @@
+export * from './cgroup/index.js';
 export type { ContainerIo, RunningContainer } from './container/run-container.js';
 export { createEngine, type Engine } from './engine.js';
 export { CoveError, exitCodeOf } from './errors.js';

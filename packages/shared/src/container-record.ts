@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ContainerSpecSchema } from './container-spec.js';
 
-export const ContainerStatusSchema = z.enum(['created', 'running', 'exited']);
+export const ContainerStatusSchema = z.enum(['created', 'running', 'paused', 'exited']);
 export type ContainerStatus = z.infer<typeof ContainerStatusSchema>;
 
 export const ContainerStateSchema = z.object({
@@ -14,6 +14,8 @@ export const ContainerStateSchema = z.object({
   finishedAt: z.string().optional(),
   /** null when the container ended while nobody was waiting for it: the code is unknown. */
   exitCode: z.number().int().nullable().optional(),
+  /** The kernel's OOM killer killed a process of this container. */
+  oomKilled: z.boolean().optional(),
 });
 export type ContainerState = z.infer<typeof ContainerStateSchema>;
 
@@ -26,6 +28,8 @@ export const ContainerRecordSchema = z.object({
   spec: ContainerSpecSchema,
   /** The command that runs: the spec's, or the image's default. */
   args: z.array(z.string()),
+  /** The container's cgroup directories: one on cgroup v2, one per hierarchy on v1. */
+  cgroupPaths: z.array(z.string()).default([]),
   state: ContainerStateSchema,
 });
 export type ContainerRecord = z.infer<typeof ContainerRecordSchema>;

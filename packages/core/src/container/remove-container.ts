@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerRecord } from '@cove/shared';
+import { createCgroupManager } from '../cgroup/create-cgroup-manager.js';
 import { CoveError } from '../errors.js';
 import { SIGKILL } from '../libc/constants.js';
 import type { Libc } from '../libc/libc.js';
@@ -21,11 +22,16 @@ export async function removeContainer(
 ): Promise<void> {
   const record = refreshState(layout, found);
   const { pid, pidStartTime } = record.state;
-  if (record.state.status === 'running' && pid) {
+  if ((record.state.status === 'running' || record.state.status === 'paused') && pid) {
     if (!force) {
       throw new CoveError(
         `container ${record.name} is running: stop it first, or remove it with rm -f`,
       );
+    }
+    if (record.state.status === 'paused') {
+      await createCgroupManager({ name: record.id })
+        .thaw()
+        .catch(() => {});
     }
     try {
       libc.kill(pid, SIGKILL);
@@ -36,5 +42,6 @@ export async function removeContainer(
       await sleep(10);
     }
   }
+  await createCgroupManager({ name: record.id }).remove();
   deleteContainerFiles(layout, record);
 }

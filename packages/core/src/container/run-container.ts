@@ -9,7 +9,9 @@ import {
   type ContainerSpecInput,
   ContainerSpecSchema,
 } from '@cove/shared';
-import { CoveError } from '../errors.js';
+import type { CgroupManager } from '../cgroup/cgroup-manager.js';
+import { createCgroupManager } from '../cgroup/create-cgroup-manager.js';
+import { CoveError, withContextAsync } from '../errors.js';
 import type { StoredImage } from '../image/image-config.js';
 import { getImage } from '../image/image-store.js';
 import type { InitFailure, InitSpec } from '../init/init-spec.js';
@@ -97,6 +99,7 @@ export async function runContainer(
   reserveName(layout, name, id);
 
   let child: ChildProcess | undefined;
+  let cgroup: CgroupManager | undefined;
   try {
     for (const dir of [paths.dir, paths.upper, paths.work, paths.rootfs])
       mkdirSync(dir, { mode: 0o700 });
@@ -111,9 +114,16 @@ export async function runContainer(
       createdAt: new Date().toISOString(),
       spec,
       args,
+      cgroupPaths: [],
       state: { status: 'created' },
     };
     writeRecord(layout, record);
+
+    cgroup = createCgroupManager({ name: id });
+    const containerCgroup = cgroup;
+    record.cgroupPaths = [...cgroup.paths];
+    await withContextAsync('creating the cgroup', () => containerCgroup.create());
+    await withContextAsync('applying limits', () => containerCgroup.apply(spec.limits));
 
     const initSpec: InitSpec = {
       imageName: spec.image,
@@ -135,6 +145,11 @@ export async function runContainer(
     };
     child = spawnInit(libc, stdioFor(io, paths.log));
     const started = child;
+    // The init waits for its spec, so it joins the cgroup before running anything: no
+    // byte or fork of the user's program escapes the limits.
+    await withContextAsync('adding the container to its cgroup', () =>
+      containerCgroup.addProcess(started.pid ?? 0),
+    );
     const exit = new Promise<number>((resolve) =>
       started.once('exit', (code, signal) => resolve(exitCodeFrom(code, signal))),
     );
@@ -149,7 +164,9 @@ export async function runContainer(
     };
     writeRecord(layout, record);
 
-    const exited = exit.then((exitCode) => {
+    const exited = exit.then(async (exitCode) => {
+      const oomKilled = (await containerCgroup.oomKillCount().catch(() => 0)) > 0;
+      await containerCgroup.remove();
       if (spec.autoRemove) {
         deleteContainerFiles(layout, record);
       } else {
@@ -157,6 +174,7 @@ export async function runContainer(
           ...record.state,
           status: 'exited',
           exitCode,
+          oomKilled,
           finishedAt: new Date().toISOString(),
         };
         writeRecord(layout, record);
@@ -175,6 +193,7 @@ export async function runContainer(
       child.kill('SIGKILL');
       await new Promise((resolve) => child?.once('exit', resolve));
     }
+    await cgroup?.remove().catch(() => {});
     deleteContainerFiles(layout, { id, name });
     throw error;
   }
