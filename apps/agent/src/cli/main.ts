@@ -1,9 +1,11 @@
 import { CoveError, createEngine, exitCodeOf } from '@cove/core';
 import { inspect } from './commands/inspect.js';
 import { logs } from './commands/logs.js';
+import { pause } from './commands/pause.js';
 import { ps } from './commands/ps.js';
 import { rm } from './commands/rm.js';
 import { run } from './commands/run.js';
+import { stats } from './commands/stats.js';
 import { env } from './env.js';
 import { parseFlags } from './parse-flags.js';
 
@@ -16,7 +18,10 @@ Commands:
   ps        List containers (-a: all, also stopped)
   rm        Remove containers (-f: kill running ones first)
   logs      Print the output of a detached container
-  inspect   Show a container's record as JSON
+  inspect   Show a container's record as JSON: limits, state, OOMKilled, cgroup paths
+  stats     Live memory, pids and cpu of running containers (--no-stream, --format json)
+  pause     Freeze every process of a container
+  unpause   Thaw a paused container
 
 Options:
   --root DIR   The store (default: $COVE_ROOT or /var/lib/cove)
@@ -47,6 +52,12 @@ async function main(argv: string[]): Promise<number> {
       return logs(engine, args);
     case 'inspect':
       return inspect(engine, args);
+    case 'stats':
+      return stats(engine, args);
+    case 'pause':
+      return pause(engine, args, true);
+    case 'unpause':
+      return pause(engine, args, false);
     default:
       throw new CoveError(`cove: unknown command "${command}" (see cove --help)`);
   }

@@ -17,7 +17,14 @@ Options:
       --rm                 Remove the container when it exits
   -u, --user USER[:GROUP]  Run as this user (a name or a number)
   -v, --volume SRC:DST[:ro] Bind a host path into the container
-  -w, --workdir DIR        The working directory inside the container`;
+  -w, --workdir DIR        The working directory inside the container
+
+Limits (enforced by the container's cgroup):
+  -m, --memory SIZE        Memory limit: bytes, or 512k, 32m, 1g
+      --memory-swap SIZE   Memory plus swap limit (at least --memory)
+      --pids N             Most processes at once (also --pids-limit)
+      --cpus N             CPU time, in cores (0.5 is half of one core)
+  -c, --cpu-shares N       Relative CPU weight (default 1024)`;
 
 const flagSpecs: FlagSpec[] = [
   { long: 'detach', short: 'd' },
@@ -30,8 +37,24 @@ const flagSpecs: FlagSpec[] = [
   { long: 'user', short: 'u', value: true },
   { long: 'volume', short: 'v', value: true, repeatable: true },
   { long: 'workdir', short: 'w', value: true },
+  { long: 'memory', short: 'm', value: true },
+  { long: 'memory-swap', value: true },
+  { long: 'pids', value: true },
+  { long: 'pids-limit', value: true },
+  { long: 'cpus', value: true },
+  { long: 'cpu-shares', short: 'c', value: true },
   { long: 'help' },
 ];
+
+/** A numeric flag's value, or an error naming the flag and the text. */
+function numberFlag(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) {
+    throw new CoveError(`cove run: --${flag} takes a number, not "${text}"`);
+  }
+  return value;
+}
 
 function environmentEntries(values: string[]): string[] {
   return values.flatMap((entry) => {
@@ -80,6 +103,13 @@ export async function run(engine: Engine, args: string[]): Promise<number> {
     workdir: one('workdir'),
     user: one('user'),
     autoRemove: flags.has('rm'),
+    limits: {
+      memory: one('memory'),
+      memorySwap: one('memory-swap'),
+      pids: numberFlag('pids', one('pids') ?? one('pids-limit')),
+      cpus: numberFlag('cpus', one('cpus')),
+      cpuShares: numberFlag('cpu-shares', one('cpu-shares')),
+    },
   };
   const container = await engine.run(
     spec,
