@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { posix } from 'node:path';
 import {
   O_CLOEXEC,
   O_CREAT,
@@ -62,13 +64,30 @@ export function openInRoot(
   }
 }
 
-/** Opens `path` in the root, creating it (and its parents) as a directory or empty file. */
+/** The target of `name` in the directory `dirFd` if it is a symlink; never follows it. */
+function symlinkTarget(dirFd: number, name: string): string | undefined {
+  try {
+    return readlinkSync(`${fdPath(dirFd)}/${name}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Linux gives up after 40 symlinks in one lookup (path_resolution(7)); so do we. */
+const maxSymlinks = 40;
+
+/**
+ * Opens `path` in the root, creating it (and its parents) as a directory or empty file.
+ * With 'in-root', a dangling symlink on the way is followed the way the kernel would
+ * follow it if the root were `/`, and what it names is created there, inside the root.
+ */
 export function ensureInRoot(
   libc: Libc,
   rootFd: number,
   path: string,
   kind: 'directory' | 'file',
   policy: SymlinkPolicy,
+  symlinksFollowed = 0,
 ): number {
   try {
     return openInRoot(libc, rootFd, path, policy);
@@ -79,9 +98,17 @@ export function ensureInRoot(
   const name = parts.pop() ?? '.';
   const parentPath = `/${parts.join('/')}`;
   const parentFd = parts.length
-    ? ensureInRoot(libc, rootFd, parentPath, 'directory', policy)
+    ? ensureInRoot(libc, rootFd, parentPath, 'directory', policy, symlinksFollowed)
     : openInRoot(libc, rootFd, '/', policy);
   try {
+    const link = policy === 'in-root' ? symlinkTarget(parentFd, name) : undefined;
+    if (link !== undefined) {
+      if (symlinksFollowed >= maxSymlinks) {
+        throw new Error(`${path} in the image: too many levels of symbolic links`);
+      }
+      const next = posix.normalize(link.startsWith('/') ? link : `${parentPath}/${link}`);
+      return ensureInRoot(libc, rootFd, next, kind, policy, symlinksFollowed + 1);
+    }
     if (kind === 'directory') {
       libc.mkdirat(parentFd, name, 0o755, path);
     } else {
