@@ -4,21 +4,14 @@ import { after, afterEach, describe, test } from 'node:test';
 import { lines, testStore } from './support/cove-cli.js';
 
 const store = testStore();
-const { cove } = store;
+const { cove, runSh } = store;
 after(() => store.cleanup());
 
 describe('cove run: the first real container', () => {
   afterEach(() => store.assertNothingLeft());
 
   test('the command is PID 1, with its own hostname, processes and mounts', () => {
-    const result = cove([
-      'run',
-      '--rm',
-      'busybox',
-      'sh',
-      '-c',
-      'echo $$; hostname; ps -o pid,comm; cat /proc/mounts',
-    ]);
+    const result = runSh('echo $$; hostname; ps -o pid,comm; cat /proc/mounts');
     assert.equal(result.code, 0, result.stderr);
     const [pid, hostname, header, ...rest] = lines(result.stdout);
     assert.equal(pid, '1');
@@ -48,7 +41,7 @@ describe('cove run: the first real container', () => {
   });
 
   test('the exit code is the container process exit code', () => {
-    assert.equal(cove(['run', '--rm', 'busybox', 'sh', '-c', 'exit 7']).code, 7);
+    assert.equal(runSh('exit 7').code, 7);
     assert.equal(cove(['run', '--rm', 'busybox', 'true']).code, 0);
   });
 
@@ -69,7 +62,7 @@ describe('cove run: the first real container', () => {
   test('stdin, stdout and stderr stay the user process streams', () => {
     const piped = cove(['run', '--rm', '-i', 'busybox', 'cat'], { input: 'hello through stdin\n' });
     assert.equal(piped.stdout, 'hello through stdin\n');
-    const split = cove(['run', '--rm', 'busybox', 'sh', '-c', 'echo to-out; echo to-err >&2']);
+    const split = runSh('echo to-out; echo to-err >&2');
     assert.equal(split.stdout, 'to-out\n');
     assert.equal(split.stderr, 'to-err\n');
     const noStdin = cove(['run', '--rm', 'busybox', 'cat'], { input: 'ignored\n' });
@@ -77,33 +70,21 @@ describe('cove run: the first real container', () => {
   });
 
   test('hostname, /etc/hostname, /etc/hosts and resolv.conf are the container own', () => {
-    const result = cove([
-      'run',
-      '--rm',
-      '--hostname',
-      'web-1',
-      'busybox',
-      'sh',
-      '-c',
+    const result = runSh(
       'hostname; cat /etc/hostname; grep web-1 /etc/hosts; test -f /etc/resolv.conf && echo resolv',
-    ]);
+      ['--hostname', 'web-1'],
+    );
     assert.deepEqual(lines(result.stdout), ['web-1', 'web-1', '127.0.1.1\tweb-1', 'resolv']);
   });
 
   test('environment, working directory and user are applied', () => {
-    const result = cove([
-      'run',
-      '--rm',
+    const result = runSh('echo "$GREETING"; pwd; id -u; id -g; echo $PATH', [
       '-e',
       'GREETING=hi there',
       '-w',
       '/srv/app',
       '-u',
       'nobody',
-      'busybox',
-      'sh',
-      '-c',
-      'echo "$GREETING"; pwd; id -u; id -g; echo $PATH',
     ]);
     assert.equal(result.code, 0, result.stderr);
     const [greeting, cwd, uid, gid, path] = lines(result.stdout);
@@ -119,14 +100,9 @@ describe('cove run: the first real container', () => {
   });
 
   test('/dev is minimal and works; /sys is read-only; loopback is up', () => {
-    const result = cove([
-      'run',
-      '--rm',
-      'busybox',
-      'sh',
-      '-c',
+    const result = runSh(
       'ls /dev; echo x > /dev/null && echo null-ok; head -c 5 /dev/zero | wc -c; readlink /dev/ptmx; touch /sys/x 2>/dev/null || echo sys-ro; ping -c1 -W1 127.0.0.1 >/dev/null && echo lo-up',
-    ]);
+    );
     const out = lines(result.stdout);
     assert.deepEqual(out.slice(0, 14), [
       'fd',
@@ -178,14 +154,9 @@ describe('cove run: the first real container', () => {
   });
 
   test('masked kernel paths read empty, read-only ones refuse writes', () => {
-    const result = cove([
-      'run',
-      '--rm',
-      'busybox',
-      'sh',
-      '-c',
+    const result = runSh(
       'wc -c < /proc/timer_list; ls /sys/firmware | wc -l; echo 1 > /proc/sys/vm/drop_caches 2>/dev/null || echo sys-refused; echo h > /proc/sysrq-trigger 2>/dev/null || echo sysrq-refused',
-    ]);
+    );
     assert.deepEqual(lines(result.stdout), ['0', '0', 'sys-refused', 'sysrq-refused']);
   });
 
@@ -198,14 +169,7 @@ describe('cove run: the first real container', () => {
   });
 
   test("/proc/1/root is the container's root, not the host's", () => {
-    const result = cove([
-      'run',
-      '--rm',
-      'busybox',
-      'sh',
-      '-c',
-      'readlink /proc/1/root; ls /proc/1/root/',
-    ]);
+    const result = runSh('readlink /proc/1/root; ls /proc/1/root/');
     const [link, ...entries] = lines(result.stdout);
     assert.equal(link, '/');
     assert.ok(entries.includes('bin'));

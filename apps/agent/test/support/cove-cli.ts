@@ -24,16 +24,22 @@ export function testStore() {
   const withMarker = (args: string[]) =>
     args[0] === 'run' ? ['run', '-e', marker, ...args.slice(1)] : args;
 
+  const cove = (args: string[], options: SpawnSyncOptions = {}): CoveResult => {
+    const result = spawnSync(process.execPath, [coveBin, ...withMarker(args)], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      ...options,
+      env: { ...process.env, COVE_ROOT: root, ...options.env },
+    });
+    return { code: result.status, stdout: String(result.stdout), stderr: String(result.stderr) };
+  };
+
   return {
     root,
-    cove(args: string[], options: SpawnSyncOptions = {}): CoveResult {
-      const result = spawnSync(process.execPath, [coveBin, ...withMarker(args)], {
-        encoding: 'utf8',
-        timeout: 30_000,
-        ...options,
-        env: { ...process.env, COVE_ROOT: root, ...options.env },
-      });
-      return { code: result.status, stdout: String(result.stdout), stderr: String(result.stderr) };
+    cove,
+    /** `cove run --rm [FLAGS] busybox sh -c SCRIPT`, the shape most tests take. */
+    runSh(script: string, flags: string[] = [], options: SpawnSyncOptions = {}): CoveResult {
+      return cove(['run', '--rm', ...flags, 'busybox', 'sh', '-c', script], options);
     },
     /** Starts `cove` without waiting, for tests that act while a container runs. */
     coveAsync(args: string[]) {

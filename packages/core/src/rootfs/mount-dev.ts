@@ -9,7 +9,7 @@ import {
   S_IFCHR,
 } from '../libc/constants.js';
 import type { Libc } from '../libc/libc.js';
-import { ensureInRoot, fdPath, openInRoot } from './safe-path.js';
+import { mountInRoot } from './mount-in-root.js';
 
 /** The device nodes every program expects, as runc creates them (major, minor). */
 const devices: ReadonlyArray<[name: string, major: number, minor: number]> = [
@@ -38,18 +38,11 @@ const makedev = (major: number, minor: number) => (major << 8) | minor;
  * so the modes below are the modes the nodes get.
  */
 export function mountDev(libc: Libc, rootFd: number): void {
-  const target = ensureInRoot(libc, rootFd, '/dev', 'directory', 'refuse');
-  try {
-    libc.mount(
-      'tmpfs',
-      fdPath(target),
-      'tmpfs',
-      MS_NOSUID | MS_STRICTATIME,
-      'mode=755,size=65536k',
-    );
-  } finally {
-    libc.close(target);
-  }
+  mountInRoot(libc, rootFd, '/dev', {
+    fstype: 'tmpfs',
+    flags: MS_NOSUID | MS_STRICTATIME,
+    data: 'mode=755,size=65536k',
+  });
   // Reopen: the fd taken before the mount still points at the directory underneath it.
   const dev = libc.openat2(
     rootFd,
@@ -64,45 +57,24 @@ export function mountDev(libc: Libc, rootFd: number): void {
     for (const [name, linkTarget] of links) {
       libc.symlinkat(linkTarget, dev, name, `/dev/${name}`);
     }
-    for (const name of ['pts', 'shm', 'mqueue']) {
-      libc.mkdirat(dev, name, name === 'shm' ? 0o1777 : 0o755, `/dev/${name}`);
-    }
   } finally {
     libc.close(dev);
   }
   // A private devpts instance: the container's ptys are its own, numbered from 0.
-  mountAt(
-    libc,
-    rootFd,
-    '/dev/pts',
-    'devpts',
-    MS_NOSUID | MS_NOEXEC,
-    'newinstance,ptmxmode=0666,mode=0620,gid=5',
-  );
-  mountAt(
-    libc,
-    rootFd,
-    '/dev/shm',
-    'tmpfs',
-    MS_NOSUID | MS_NODEV | MS_NOEXEC,
-    'mode=1777,size=65536k',
-  );
+  mountInRoot(libc, rootFd, '/dev/pts', {
+    fstype: 'devpts',
+    flags: MS_NOSUID | MS_NOEXEC,
+    data: 'newinstance,ptmxmode=0666,mode=0620,gid=5',
+  });
+  mountInRoot(libc, rootFd, '/dev/shm', {
+    fstype: 'tmpfs',
+    flags: MS_NOSUID | MS_NODEV | MS_NOEXEC,
+    data: 'mode=1777,size=65536k',
+  });
   // mqueue takes the IPC namespace of the mounter: the container's own.
-  mountAt(libc, rootFd, '/dev/mqueue', 'mqueue', MS_NOSUID | MS_NODEV | MS_NOEXEC, null);
-}
-
-function mountAt(
-  libc: Libc,
-  rootFd: number,
-  path: string,
-  fstype: string,
-  flags: number,
-  data: string | null,
-): void {
-  const target = openInRoot(libc, rootFd, path, 'refuse');
-  try {
-    libc.mount(fstype, fdPath(target), fstype, flags, data);
-  } finally {
-    libc.close(target);
-  }
+  mountInRoot(libc, rootFd, '/dev/mqueue', {
+    fstype: 'mqueue',
+    flags: MS_NOSUID | MS_NODEV | MS_NOEXEC,
+    data: null,
+  });
 }

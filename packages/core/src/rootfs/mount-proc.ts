@@ -1,6 +1,6 @@
 import { MS_NODEV, MS_NOEXEC, MS_NOSUID } from '../libc/constants.js';
 import type { Libc } from '../libc/libc.js';
-import { ensureInRoot, fdPath } from './safe-path.js';
+import { mountInRoot } from './mount-in-root.js';
 
 /**
  * A fresh procfs for the container. proc takes the PID namespace of the process that
@@ -8,10 +8,9 @@ import { ensureInRoot, fdPath } from './safe-path.js';
  * parent; otherwise `ps` would list the host's processes.
  */
 export function mountProc(libc: Libc, rootFd: number): void {
-  const target = ensureInRoot(libc, rootFd, '/proc', 'directory', 'refuse');
-  try {
-    libc.mount('proc', fdPath(target), 'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC, null);
-  } finally {
-    libc.close(target);
-  }
+  mountInRoot(libc, rootFd, '/proc', {
+    fstype: 'proc',
+    flags: MS_NOSUID | MS_NODEV | MS_NOEXEC,
+    data: null,
+  });
 }

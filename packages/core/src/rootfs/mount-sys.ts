@@ -1,19 +1,12 @@
 import { MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_RDONLY } from '../libc/constants.js';
 import type { Libc } from '../libc/libc.js';
-import { ensureInRoot, fdPath } from './safe-path.js';
+import { mountInRoot } from './mount-in-root.js';
 
 /** sysfs read-only; mounted after the network namespace exists so it shows only its devices. */
 export function mountSys(libc: Libc, rootFd: number): void {
-  const target = ensureInRoot(libc, rootFd, '/sys', 'directory', 'refuse');
-  try {
-    libc.mount(
-      'sysfs',
-      fdPath(target),
-      'sysfs',
-      MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
-      null,
-    );
-  } finally {
-    libc.close(target);
-  }
+  mountInRoot(libc, rootFd, '/sys', {
+    fstype: 'sysfs',
+    flags: MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
+    data: null,
+  });
 }
