@@ -1,8 +1,7 @@
 import type { ContainerRecord } from '@cove/shared';
-import { createCgroupManager } from '../cgroup/create-cgroup-manager.js';
 import { CoveError } from '../errors.js';
-import type { StoreLayout } from '../store/store-layout.js';
 import { writeRecord } from './container-store.js';
+import type { EngineContext } from './engine-context.js';
 import { refreshState } from './refresh-state.js';
 
 /**
@@ -11,7 +10,7 @@ import { refreshState } from './refresh-state.js';
  * until unpause thaws them. Nothing is signalled, so the program cannot tell.
  */
 export async function setPaused(
-  layout: StoreLayout,
+  { layout, cgroupFor }: EngineContext,
   found: ContainerRecord,
   paused: boolean,
 ): Promise<void> {
@@ -20,7 +19,7 @@ export async function setPaused(
   if (record.state.status !== expected) {
     throw new CoveError(`container ${record.name} is ${record.state.status}, not ${expected}`);
   }
-  const cgroup = createCgroupManager({ name: record.id });
+  const cgroup = cgroupFor(record.id);
   await (paused ? cgroup.freeze() : cgroup.thaw());
   writeRecord(layout, {
     ...record,

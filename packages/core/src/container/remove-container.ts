@@ -1,11 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerRecord } from '@cove/shared';
-import { createCgroupManager } from '../cgroup/create-cgroup-manager.js';
 import { CoveError } from '../errors.js';
 import { SIGKILL } from '../libc/constants.js';
-import type { Libc } from '../libc/libc.js';
-import type { StoreLayout } from '../store/store-layout.js';
 import { deleteContainerFiles } from './container-store.js';
+import type { EngineContext } from './engine-context.js';
 import { isSameProcessAlive } from './process-identity.js';
 import { refreshState } from './refresh-state.js';
 
@@ -15,8 +13,7 @@ import { refreshState } from './refresh-state.js';
  * kernel then kills every process of its PID namespace and drops its mounts.
  */
 export async function removeContainer(
-  libc: Libc,
-  layout: StoreLayout,
+  { libc, layout, cgroupFor }: EngineContext,
   found: ContainerRecord,
   force: boolean,
 ): Promise<void> {
@@ -29,7 +26,7 @@ export async function removeContainer(
       );
     }
     if (record.state.status === 'paused') {
-      await createCgroupManager({ name: record.id })
+      await cgroupFor(record.id)
         .thaw()
         .catch(() => {});
     }
@@ -42,6 +39,6 @@ export async function removeContainer(
       await sleep(10);
     }
   }
-  await createCgroupManager({ name: record.id }).remove();
+  await cgroupFor(record.id).remove();
   deleteContainerFiles(layout, record);
 }

@@ -10,16 +10,15 @@ import {
   ContainerSpecSchema,
 } from '@cove/shared';
 import type { CgroupManager } from '../cgroup/cgroup-manager.js';
-import { createCgroupManager } from '../cgroup/create-cgroup-manager.js';
 import { CoveError, withContextAsync } from '../errors.js';
 import type { StoredImage } from '../image/image-config.js';
 import { getImage } from '../image/image-store.js';
 import type { InitFailure, InitSpec } from '../init/init-spec.js';
-import type { Libc } from '../libc/libc.js';
-import { containerPaths, type StoreLayout } from '../store/store-layout.js';
+import { containerPaths } from '../store/store-layout.js';
 import { writeEtcFiles } from './container-etc-files.js';
 import { generateContainerName } from './container-name.js';
 import { deleteContainerFiles, reserveName, writeRecord } from './container-store.js';
+import type { EngineContext } from './engine-context.js';
 import { processStartTime } from './process-identity.js';
 import { type StdioTarget, spawnInit } from './spawn-init.js';
 
@@ -34,11 +33,6 @@ export interface RunningContainer {
   exited: Promise<number>;
   /** Lets this process exit while the container goes on running. */
   detach(): void;
-}
-
-export interface RunContext {
-  libc: Libc;
-  layout: StoreLayout;
 }
 
 function parseSpec(input: ContainerSpecInput): ContainerSpec {
@@ -78,7 +72,7 @@ function checkVolumeSources(spec: ContainerSpec): void {
  * process) before the error reaches the caller.
  */
 export async function runContainer(
-  { libc, layout }: RunContext,
+  { libc, layout, cgroupFor }: EngineContext,
   input: ContainerSpecInput,
   io: ContainerIo,
 ): Promise<RunningContainer> {
@@ -119,7 +113,7 @@ export async function runContainer(
     };
     writeRecord(layout, record);
 
-    cgroup = createCgroupManager({ name: id });
+    cgroup = cgroupFor(id);
     const containerCgroup = cgroup;
     record.cgroupPaths = [...cgroup.paths];
     await withContextAsync('creating the cgroup', () => containerCgroup.create());
@@ -143,7 +137,13 @@ export async function runContainer(
       workdir: spec.workdir ?? (image.config.workingDir || '/'),
       user: spec.user ?? (image.config.user || undefined),
     };
-    child = spawnInit(libc, stdioFor(io, paths.log));
+    const log = io.kind === 'log' ? openSync(paths.log, 'a', 0o600) : undefined;
+    try {
+      child = spawnInit(libc, stdioFor(io, log));
+    } finally {
+      // The child holds its own copy of the log fd from the moment spawn returns.
+      if (log !== undefined) closeSync(log);
+    }
     const started = child;
     // The init waits for its spec, so it joins the cgroup before running anything: no
     // byte or fork of the user's program escapes the limits.
@@ -199,12 +199,12 @@ export async function runContainer(
   }
 }
 
-function stdioFor(io: ContainerIo, logPath: string): [StdioTarget, StdioTarget, StdioTarget] {
+function stdioFor(
+  io: ContainerIo,
+  log: number | undefined,
+): [StdioTarget, StdioTarget, StdioTarget] {
   if (io.kind === 'inherit') return [io.stdin ? 'inherit' : 'ignore', 'inherit', 'inherit'];
-  const log = openSync(logPath, 'a', 0o600);
-  // The child gets its own copy of the fd at spawn; ours can close right after.
-  queueMicrotask(() => closeSync(log));
-  return ['ignore', log, log];
+  return ['ignore', log ?? 'ignore', log ?? 'ignore'];
 }
 
 /**
