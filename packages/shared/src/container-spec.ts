@@ -57,6 +57,23 @@ export const HostnameSchema = z
   )
   .max(64);
 
+/** Docker's `--restart`: `no`, `always`, `on-failure[:N]` (N = most retries). */
+export const RestartPolicySchema = z.object({
+  name: z.enum(['no', 'always', 'on-failure']),
+  maxRetries: z.number().int().positive().optional(),
+});
+export type RestartPolicy = z.infer<typeof RestartPolicySchema>;
+
+/** Parses `--restart no|always|on-failure[:N]`. */
+export function parseRestartPolicy(text: string): RestartPolicy {
+  const match = /^(no|always|on-failure)(?::(\d+))?$/.exec(text);
+  if (!match?.[1] || (match[2] !== undefined && match[1] !== 'on-failure')) {
+    throw new Error(`invalid restart policy "${text}": use no, always or on-failure[:N]`);
+  }
+  const name = match[1] as RestartPolicy['name'];
+  return match[2] === undefined ? { name } : { name, maxRetries: Number(match[2]) };
+}
+
 /** What a user asks for when creating a container: the CLI's flags and the web form's fields. */
 export const ContainerSpecSchema = z.object({
   image: z.string().min(1, { message: 'an image is required' }),
@@ -77,6 +94,9 @@ export const ContainerSpecSchema = z.object({
     .optional(),
   autoRemove: z.boolean().default(false),
   limits: LimitsSchema.default({}),
+  /** The container's stdio is a terminal (`-t`): its PID 1 gets a PTY as controlling terminal. */
+  tty: z.boolean().default(false),
+  restart: RestartPolicySchema.default({ name: 'no' }),
 });
 export type ContainerSpec = z.infer<typeof ContainerSpecSchema>;
 export type ContainerSpecInput = z.input<typeof ContainerSpecSchema>;

@@ -1,3 +1,4 @@
 export * from './container-record.js';
 export * from './container-spec.js';
 export * from './size.js';
+export * from './api.js';

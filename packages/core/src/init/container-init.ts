@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { CoveError, withContext } from '../errors.js';
 import {
   CLONE_NEWCGROUP,
@@ -8,12 +8,11 @@ import {
   CLONE_NEWUTS,
   CLOSE_RANGE_CLOEXEC,
   F_SETFD,
-  PR_SET_NO_NEW_PRIVS,
 } from '../libc/constants.js';
 import type { Libc } from '../libc/libc.js';
 import { SyscallError } from '../libc/syscall-error.js';
 import { bringUpLoopback } from '../network/loopback.js';
-import { limitCapabilities } from '../process/capabilities.js';
+import { dropPrivileges } from '../process/drop-privileges.js';
 import { explainExecFailure, resolveCommand } from '../process/command.js';
 import { buildEnvironment } from '../process/environment.js';
 import { resolveUser } from '../process/user.js';
@@ -52,14 +51,7 @@ export function containerInit(libc: Libc, spec: InitSpec): never {
   const [program = ''] = spec.args;
   const path = resolveCommand(program, env, spec.imageName);
 
-  const lastCapability = Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8'));
-  withContext('limiting capabilities', () => limitCapabilities(libc, lastCapability));
-  withContext('setting no_new_privs', () => libc.prctl(PR_SET_NO_NEW_PRIVS, 1));
-  withContext(`switching to user ${user.uid}:${user.gid}`, () => {
-    libc.setgroups(user.groups);
-    libc.setresgid(user.gid);
-    libc.setresuid(user.uid);
-  });
+  dropPrivileges(libc, user);
 
   handOverFileDescriptors(libc);
   resetSignals(libc);
