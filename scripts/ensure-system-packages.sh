@@ -14,7 +14,7 @@ done
 echo "Installing Debian packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 # A fresh machine may have no package lists yet: update once, then retry.
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt-get install -o DPkg::Lock::Timeout=300 -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
+  apt-get -o DPkg::Lock::Timeout=300 update -qq
+  apt-get install -o DPkg::Lock::Timeout=300 -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }

@@ -1,36 +1,70 @@
-import type { ContainerRecord, ContainerSpecInput } from '@cove/shared';
+import type { ContainerEvent, ContainerRecord, ContainerSpecInput } from '@cove/shared';
 import type { CgroupStats } from './cgroup/cgroup-manager.js';
 import { createCgroupManager } from './cgroup/create-cgroup-manager.js';
 import { type CgroupSetup, detectCgroupSetup } from './cgroup/detect.js';
 import { readContainerStats } from './container/container-stats.js';
-import { findRecord, listRecords } from './container/container-store.js';
+import { findRecord, findRecordById, listRecords } from './container/container-store.js';
+import { createContainer } from './container/create-container.js';
 import type { EngineContext } from './container/engine-context.js';
+import { createInitPool } from './container/init-pool.js';
 import { setPaused } from './container/pause-container.js';
 import { refreshState } from './container/refresh-state.js';
 import { removeContainer } from './container/remove-container.js';
+import { restartDelay } from './container/restart-policy.js';
+import { runContainer } from './container/run-container.js';
+import { parseSignal, signalContainer } from './container/signal-container.js';
 import {
   type ContainerIo,
   type RunningContainer,
-  runContainer,
-} from './container/run-container.js';
+  startContainer,
+} from './container/start-container.js';
+import { stopContainer } from './container/stop-container.js';
+import { type ExecOptions, type ExecProcess, execInContainer } from './exec/exec-process.js';
+import { createExecShimPool } from './exec/exec-shim-pool.js';
 import { koffiLibc } from './libc/koffi-libc.js';
 import type { Libc } from './libc/libc.js';
 import { containerPaths, type StoreLayout, storeLayout } from './store/store-layout.js';
 
+export interface EngineOptions {
+  root: string;
+  libc?: Libc;
+  /**
+   * For a long-lived process (the agent): keep warm inits and exec shims, watch every
+   * container it starts, apply restart policies, and report events.
+   */
+  supervise?: boolean;
+  /** Told of every change of a container's state (supervised engines only). */
+  onEvent?(event: ContainerEvent): void;
+  /** Told of every start, restarts included, e.g. to pick up a new terminal. */
+  onStart?(record: ContainerRecord, running: RunningContainer): void;
+}
+
 export interface Engine {
   layout: StoreLayout;
+  create(spec: ContainerSpecInput): ContainerRecord;
+  start(reference: string, io?: ContainerIo): Promise<RunningContainer>;
   run(spec: ContainerSpecInput, io: ContainerIo): Promise<RunningContainer>;
-  list(): ContainerRecord[];
-  inspect(reference: string): ContainerRecord;
-  remove(reference: string, options?: { force?: boolean }): Promise<void>;
-  logPath(reference: string): string;
-  stats(reference: string): Promise<CgroupStats>;
+  stop(reference: string, timeoutSeconds?: number): Promise<ContainerRecord>;
+  kill(reference: string, signal?: string): ContainerRecord;
+  restart(reference: string, timeoutSeconds?: number): Promise<RunningContainer>;
   pause(reference: string): Promise<void>;
   unpause(reference: string): Promise<void>;
+  remove(reference: string, options?: { force?: boolean }): Promise<void>;
+  list(): ContainerRecord[];
+  inspect(reference: string): ContainerRecord;
+  logPath(reference: string): string;
+  stats(reference: string): Promise<CgroupStats>;
+  oomKillCount(reference: string): Promise<number>;
+  exec(reference: string, options: ExecOptions): Promise<ExecProcess>;
+  /** Records containers that died unseen (e.g. while no agent ran) and applies their policy. */
+  reconcile(): Promise<void>;
+  /** Ends the warm processes; containers go on running. */
+  close(): void;
 }
 
 /** The engine over one store root. `libc` is replaceable for tests that must not touch the kernel. */
-export function createEngine({ root, libc = koffiLibc }: { root: string; libc?: Libc }): Engine {
+export function createEngine(options: EngineOptions): Engine {
+  const { root, libc = koffiLibc, supervise = false } = options;
   const layout = storeLayout(root);
   let setup: CgroupSetup | undefined;
   const context: EngineContext = {
@@ -40,18 +74,136 @@ export function createEngine({ root, libc = koffiLibc }: { root: string; libc?: 
       setup ??= detectCgroupSetup();
       return createCgroupManager({ name: id, setup });
     },
+    running: new Map(),
+    stopping: new Set(),
   };
+  if (supervise) {
+    context.initPool = createInitPool(libc, 2);
+    context.execPool = createExecShimPool(1);
+  }
+  const find = (reference: string) => findRecord(layout, reference);
+  const emit = (record: ContainerRecord, type: ContainerEvent['type'], exitCode?: number | null) =>
+    options.onEvent?.({
+      t: Date.now(),
+      type,
+      containerId: record.id,
+      name: record.name,
+      ...(exitCode !== undefined ? { exitCode } : {}),
+    });
+
+  const defaultIo = (record: ContainerRecord): ContainerIo =>
+    record.spec.tty ? { kind: 'terminal', cols: 80, rows: 24 } : { kind: 'log' };
+
+  const afterExit = async (record: ContainerRecord, exitCode: number | null) => {
+    emit(record, 'died', exitCode);
+    let latest: ContainerRecord;
+    try {
+      latest = findRecordById(layout, record.id);
+    } catch {
+      emit(record, 'removed');
+      return;
+    }
+    if (context.stopping?.has(record.id)) return;
+    const delay = restartDelay(latest, exitCode);
+    if (delay === null) return;
+    emit(latest, 'restarting');
+    setTimeout(() => {
+      if (context.stopping?.has(record.id)) return;
+      let current: ContainerRecord;
+      try {
+        current = findRecordById(layout, record.id);
+      } catch {
+        return;
+      }
+      if (current.state.status !== 'exited') return;
+      startTracked(current, defaultIo(current)).catch(() => {});
+    }, delay);
+  };
+
+  const startTracked = async (record: ContainerRecord, io: ContainerIo) => {
+    const running = await startContainer(context, record, io);
+    const started = findRecordById(layout, record.id);
+    emit(started, 'started');
+    options.onStart?.(started, running);
+    if (supervise)
+      void running.exited.then(
+        (code) => afterExit(started, code),
+        () => {},
+      );
+    return running;
+  };
+
   return {
     layout,
-    run: (spec, io) => runContainer(context, spec, io),
+    create: (spec) => {
+      const record = createContainer(context, spec);
+      emit(record, 'created');
+      return record;
+    },
+    start: (reference, io) => {
+      const record = find(reference);
+      return startTracked(record, io ?? defaultIo(record));
+    },
+    run: async (spec, io) => {
+      const running = await runContainer(context, spec, io);
+      const record = findRecordById(layout, running.id);
+      emit(record, 'created');
+      emit(record, 'started');
+      options.onStart?.(record, running);
+      if (supervise)
+        void running.exited.then(
+          (code) => afterExit(record, code),
+          () => {},
+        );
+      return running;
+    },
+    stop: (reference, timeoutSeconds = 10) =>
+      stopContainer(context, find(reference), timeoutSeconds),
+    kill: (reference, signal = 'KILL') =>
+      signalContainer(context, find(reference), parseSignal(signal)),
+    restart: async (reference, timeoutSeconds = 10) => {
+      const stopped = await stopContainer(context, find(reference), timeoutSeconds);
+      return startTracked(stopped, defaultIo(stopped));
+    },
+    pause: async (reference) => {
+      const record = find(reference);
+      await setPaused(context, record, true);
+      emit(record, 'paused');
+    },
+    unpause: async (reference) => {
+      const record = find(reference);
+      await setPaused(context, record, false);
+      emit(record, 'unpaused');
+    },
+    remove: async (reference, removeOptions) => {
+      const record = find(reference);
+      await removeContainer(context, record, removeOptions?.force ?? false);
+      emit(record, 'removed');
+    },
     list: () => listRecords(layout).map((record) => refreshState(layout, record)),
-    inspect: (reference) => refreshState(layout, findRecord(layout, reference)),
-    remove: (reference, options) =>
-      removeContainer(context, findRecord(layout, reference), options?.force ?? false),
-    logPath: (reference) => containerPaths(layout, findRecord(layout, reference).id).log,
-    stats: (reference) =>
-      readContainerStats(context, refreshState(layout, findRecord(layout, reference))),
-    pause: (reference) => setPaused(context, findRecord(layout, reference), true),
-    unpause: (reference) => setPaused(context, findRecord(layout, reference), false),
+    inspect: (reference) => refreshState(layout, find(reference)),
+    logPath: (reference) => containerPaths(layout, find(reference).id).log,
+    stats: (reference) => readContainerStats(context, refreshState(layout, find(reference))),
+    oomKillCount: (reference) => context.cgroupFor(find(reference).id).oomKillCount(),
+    exec: (reference, execOptions) => execInContainer(context, find(reference), execOptions),
+    reconcile: async () => {
+      for (const record of listRecords(layout)) {
+        const { status } = record.state;
+        if ((status !== 'running' && status !== 'paused') || context.running?.has(record.id)) {
+          continue;
+        }
+        const updated = refreshState(layout, record);
+        if (updated.state.status !== 'exited') continue;
+        await context
+          .cgroupFor(record.id)
+          .remove()
+          .catch(() => {});
+        if (supervise) await afterExit(updated, null);
+      }
+    },
+    close: () => {
+      context.initPool?.close();
+      context.execPool?.close();
+    },
   };
 }

@@ -16,6 +16,8 @@ export const ContainerStateSchema = z.object({
   exitCode: z.number().int().nullable().optional(),
   /** The kernel's OOM killer killed a process of this container. */
   oomKilled: z.boolean().optional(),
+  /** How many times this container was started again after it exited. */
+  restartCount: z.number().int().nonnegative().optional(),
 });
 export type ContainerState = z.infer<typeof ContainerStateSchema>;
 

@@ -31,6 +31,13 @@ export function listRecords(layout: StoreLayout): ContainerRecord[] {
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
+/** A container by its full id, or an error saying it is gone. */
+export function findRecordById(layout: StoreLayout, id: string): ContainerRecord {
+  const record = readRecord(layout, id);
+  if (!record) throw new CoveError(`no such container: ${id}`);
+  return record;
+}
+
 /** Finds a container by name, full id or unique id prefix, as Docker does. */
 export function findRecord(layout: StoreLayout, reference: string): ContainerRecord {
   let id: string | undefined;

@@ -1,6 +1,8 @@
 import type { CgroupManager } from '../cgroup/cgroup-manager.js';
+import type { ExecShimPool } from '../exec/exec-shim-pool.js';
 import type { Libc } from '../libc/libc.js';
 import type { StoreLayout } from '../store/store-layout.js';
+import type { InitPool } from './init-pool.js';
 
 /** What every container operation works with: the kernel, the store, and cgroups. */
 export interface EngineContext {
@@ -8,4 +10,12 @@ export interface EngineContext {
   layout: StoreLayout;
   /** The cgroup of container `id`, on a host setup detected once per engine, not per call. */
   cgroupFor(id: string): CgroupManager;
+  /** Warm inits, in a long-lived process (the agent); without one, each start spawns. */
+  initPool?: InitPool;
+  /** Warm exec shims, likewise. */
+  execPool?: ExecShimPool;
+  /** Exit of each container this engine started (its child), by id. */
+  running?: Map<string, Promise<number>>;
+  /** Containers being stopped on purpose: their restart policy does not apply. */
+  stopping?: Set<string>;
 }

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerRecord } from '@cove/shared';
 import { CoveError } from '../errors.js';
 import { SIGKILL } from '../libc/constants.js';
@@ -6,6 +5,7 @@ import { deleteContainerFiles } from './container-store.js';
 import type { EngineContext } from './engine-context.js';
 import { isSameProcessAlive } from './process-identity.js';
 import { refreshState } from './refresh-state.js';
+import { waitForExit } from './wait-for-exit.js';
 
 /**
  * Removes a container's files and name. A running one is refused unless `force`, which
@@ -13,10 +13,11 @@ import { refreshState } from './refresh-state.js';
  * kernel then kills every process of its PID namespace and drops its mounts.
  */
 export async function removeContainer(
-  { libc, layout, cgroupFor }: EngineContext,
+  context: EngineContext,
   found: ContainerRecord,
   force: boolean,
 ): Promise<void> {
+  const { libc, layout, cgroupFor } = context;
   const record = refreshState(layout, found);
   const { pid, pidStartTime } = record.state;
   if ((record.state.status === 'running' || record.state.status === 'paused') && pid) {
@@ -30,15 +31,15 @@ export async function removeContainer(
         .thaw()
         .catch(() => {});
     }
+    context.stopping?.add(record.id);
     try {
-      libc.kill(pid, SIGKILL);
+      if (isSameProcessAlive(pid, pidStartTime)) libc.kill(pid, SIGKILL);
     } catch {}
-    for (let waited = 0; isSameProcessAlive(pid, pidStartTime); waited += 10) {
-      if (waited > 10_000)
-        throw new CoveError(`container ${record.name} (pid ${pid}) did not die after SIGKILL`);
-      await sleep(10);
+    if (!(await waitForExit(context, record, 10_000))) {
+      throw new CoveError(`container ${record.name} (pid ${pid}) did not die after SIGKILL`);
     }
   }
   await cgroupFor(record.id).remove();
   deleteContainerFiles(layout, record);
+  context.stopping?.delete(record.id);
 }

@@ -1,5 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { CoveError, withContext } from '../errors.js';
+import { withContext } from '../errors.js';
 import {
   CLONE_NEWCGROUP,
   CLONE_NEWIPC,
@@ -16,6 +15,7 @@ import { dropPrivileges } from '../process/drop-privileges.js';
 import { explainExecFailure, resolveCommand } from '../process/command.js';
 import { buildEnvironment } from '../process/environment.js';
 import { resolveUser } from '../process/user.js';
+import { enterWorkingDirectory } from '../process/working-directory.js';
 import { setupRootfs } from '../rootfs/setup-rootfs.js';
 import type { InitSpec } from './init-spec.js';
 
@@ -64,24 +64,6 @@ export function containerInit(libc: Libc, spec: InitSpec): never {
       spec.imageName,
     );
   }
-}
-
-function enterWorkingDirectory(libc: Libc, workdir: string): void {
-  withContext(`changing to the working directory ${workdir}`, () => {
-    mkdirSync(workdir, { recursive: true });
-    libc.chdir(workdir);
-    // A directory reached through a leaked fd lies outside the root, and getcwd(3) says
-    // so by failing: refuse it (CVE-2024-21626).
-    let cwd: string;
-    try {
-      cwd = process.cwd();
-    } catch {
-      cwd = '';
-    }
-    if (!cwd.startsWith('/')) {
-      throw new CoveError(`working directory ${workdir} is outside the container's root`);
-    }
-  });
 }
 
 /**

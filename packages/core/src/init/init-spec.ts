@@ -1,9 +1,11 @@
 import type { RootfsPlan } from '../rootfs/setup-rootfs.js';
+import type { InitStdio } from './attach-stdio.js';
 
 /** What the engine sends a container's init over its spec pipe: everything decided. */
 export interface InitSpec {
   imageName: string;
   hostname: string;
+  stdio: InitStdio;
   rootfs: RootfsPlan;
   args: string[];
   imageEnv: string[];

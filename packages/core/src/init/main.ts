@@ -1,6 +1,7 @@
 import { readSync, writeSync } from 'node:fs';
 import { exitCodeOf } from '../errors.js';
 import { koffiLibc } from '../libc/koffi-libc.js';
+import { attachStdio } from './attach-stdio.js';
 import { containerInit } from './container-init.js';
 import { ERROR_FD, type InitFailure, type InitSpec, SPEC_FD } from './init-spec.js';
 
@@ -19,7 +20,9 @@ function readSpec(): InitSpec {
 }
 
 try {
-  containerInit(koffiLibc, readSpec());
+  const spec = readSpec();
+  attachStdio(koffiLibc, spec.stdio);
+  containerInit(koffiLibc, spec);
 } catch (error) {
   const failure: InitFailure = { message: (error as Error).message, exitCode: exitCodeOf(error) };
   writeSync(ERROR_FD, JSON.stringify(failure));

@@ -26,6 +26,7 @@ export const O_RDONLY = 0x0;
 export const O_WRONLY = 0x1;
 export const O_RDWR = 0x2;
 export const O_CREAT = 0x40;
+export const O_APPEND = 0x400;
 export const O_EXCL = 0x80;
 export const O_NOCTTY = 0x100;
 export const O_NONBLOCK = 0x800;
@@ -61,6 +62,7 @@ export const PR_CAP_AMBIENT_CLEAR_ALL = 4;
 export const PR_SET_PDEATHSIG = 1;
 
 export const SIGKILL = 9;
+export const SIGTERM = 15;
 export const SIG_SETMASK = 2;
 
 export const SYS_pivot_root = 155;
@@ -72,3 +74,10 @@ export const SOCK_DGRAM = 2;
 export const SIOCGIFFLAGS = 0x8913;
 export const SIOCSIFFLAGS = 0x8914;
 export const IFF_UP = 0x1;
+
+// ioctl(2_tty) and pts(4): unlock a PTY master, read its number, size it, take it as the
+// controlling terminal.
+export const TIOCSPTLCK = 0x40045431;
+export const TIOCGPTN = 0x80045430;
+export const TIOCSWINSZ = 0x5414;
+export const TIOCSCTTY = 0x540e;

@@ -17,6 +17,7 @@ const c = {
   fchdir: lib.func('int fchdir(int fd)'),
   open: lib.func('int open(const char *path, int flags, ...)'),
   close: lib.func('int close(int fd)'),
+  dup3: lib.func('int dup3(int oldfd, int newfd, int flags)'),
   mkdirat: lib.func('int mkdirat(int dirfd, const char *path, uint32_t mode)'),
   mknodat: lib.func('int mknodat(int dirfd, const char *path, uint32_t mode, uint64_t dev)'),
   symlinkat: lib.func('int symlinkat(const char *target, int dirfd, const char *linkpath)'),
@@ -160,6 +161,9 @@ export const koffiLibc: Libc = {
   },
   fcntl(fd, cmd, arg) {
     return check(c.fcntl(fd, cmd, 'int', arg), 'fcntl', `${fd}, ${cmd}`);
+  },
+  dup3(oldfd, newfd, flags) {
+    check(c.dup3(oldfd, newfd, flags), 'dup3', `${oldfd}, ${newfd}`);
   },
   closeRange(first, last, flags) {
     check(c.closeRange(first, last, flags), 'close_range', `${first}, ${last}`);

@@ -45,6 +45,7 @@ export interface Libc {
   prctl(option: number, arg2: number, arg3?: number): number;
   fcntl(fd: number, cmd: number, arg: number): number;
   closeRange(first: number, last: number, flags: number): void;
+  dup3(oldfd: number, newfd: number, flags: number): void;
   umask(mask: number): number;
   /** Returns only by throwing: on success the process image is replaced. */
   execve(path: string, argv: string[], envp: string[]): never;

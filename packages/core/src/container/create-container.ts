@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import {
+  type ContainerRecord,
+  type ContainerSpec,
+  type ContainerSpecInput,
+  ContainerSpecSchema,
+} from '@cove/shared';
+import { CoveError } from '../errors.js';
+import type { StoredImage } from '../image/image-config.js';
+import { getImage } from '../image/image-store.js';
+import { containerPaths } from '../store/store-layout.js';
+import { writeEtcFiles } from './container-etc-files.js';
+import { generateContainerName } from './container-name.js';
+import { deleteContainerFiles, reserveName, writeRecord } from './container-store.js';
+import type { EngineContext } from './engine-context.js';
+
+export function parseSpec(input: ContainerSpecInput): ContainerSpec {
+  const parsed = ContainerSpecSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CoveError(`invalid ${issue?.path.join('.') || 'spec'}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+/** Docker's rule: entrypoint + (the user's command, or else the image's cmd). */
+function commandFor(spec: ContainerSpec, image: StoredImage): string[] {
+  const args = [
+    ...image.config.entrypoint,
+    ...(spec.command.length ? spec.command : image.config.cmd),
+  ];
+  if (!args.length) throw new CoveError(`no command given and image ${image.name} has none`);
+  return args;
+}
+
+function checkVolumeSources(spec: ContainerSpec): void {
+  for (const volume of spec.volumes) {
+    if (!existsSync(volume.source)) {
+      throw new CoveError(`volume source ${volume.source} does not exist on the host`);
+    }
+  }
+}
+
+/**
+ * Makes a container that does not run yet: its name, its writable layer with the /etc
+ * files it owns, and its record in state `created`. Anything made before a failure is
+ * removed again before the error reaches the caller.
+ */
+export function createContainer(
+  { libc, layout }: EngineContext,
+  input: ContainerSpecInput,
+): ContainerRecord {
+  if (libc.geteuid() !== 0) {
+    throw new CoveError('cove must run as root: it creates namespaces, mounts and cgroups');
+  }
+  const spec = parseSpec(input);
+  const image = getImage(layout, spec.image);
+  checkVolumeSources(spec);
+  const args = commandFor(spec, image);
+
+  for (const dir of [layout.containers, layout.names])
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const id = randomBytes(32).toString('hex');
+  const name = spec.name ?? generateContainerName();
+  const hostname = spec.hostname ?? id.slice(0, 12);
+  const paths = containerPaths(layout, id);
+  reserveName(layout, name, id);
+  try {
+    for (const dir of [paths.dir, paths.upper, paths.work, paths.rootfs])
+      mkdirSync(dir, { mode: 0o700 });
+    // The overlay's root directory takes the upper directory's mode: "/" must be
+    // traversable by every user of the container. The container dir above stays 0700.
+    chmodSync(paths.upper, 0o755);
+    writeEtcFiles(paths.upper, hostname);
+    const record: ContainerRecord = {
+      id,
+      name,
+      hostname,
+      createdAt: new Date().toISOString(),
+      spec,
+      args,
+      cgroupPaths: [],
+      state: { status: 'created' },
+    };
+    writeRecord(layout, record);
+    return record;
+  } catch (error) {
+    deleteContainerFiles(layout, { id, name });
+    throw error;
+  }
+}

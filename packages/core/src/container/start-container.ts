@@ -1,0 +1,206 @@
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
+import type { Readable, Writable } from 'node:stream';
+import type { ContainerRecord } from '@cove/shared';
+import { CoveError, withContextAsync } from '../errors.js';
+import { getImage } from '../image/image-store.js';
+import type { InitStdio } from '../init/attach-stdio.js';
+import type { InitFailure, InitSpec } from '../init/init-spec.js';
+import type { Libc } from '../libc/libc.js';
+import { containerPaths } from '../store/store-layout.js';
+import { openPty, type TerminalSize } from '../terminal/pty.js';
+import { deleteContainerFiles, writeRecord } from './container-store.js';
+import type { EngineContext } from './engine-context.js';
+import { processStartTime } from './process-identity.js';
+import { refreshState } from './refresh-state.js';
+import { spawnInit } from './spawn-init.js';
+
+/**
+ * Where the container's stdin, stdout and stderr go:
+ * - `inherit`: this process's own (the CLI in the foreground, without an agent);
+ * - `log`: the container's log file, which outlives whoever started it;
+ * - `terminal`: a new PTY; the caller gets its master.
+ */
+export type ContainerIo =
+  | { kind: 'inherit'; stdin: boolean }
+  | { kind: 'log' }
+  | ({ kind: 'terminal' } & TerminalSize);
+
+export interface RunningContainer {
+  id: string;
+  name: string;
+  pid: number;
+  /** The PTY master, for `terminal` io. The caller owns it and closes it. */
+  terminal?: number;
+  /** Resolves with the exit code (128+N for a signal) once the state is recorded. */
+  exited: Promise<number>;
+  /** Lets this process exit while the container goes on running. */
+  detach(): void;
+}
+
+function exitCodeFrom(code: number | null, signal: NodeJS.Signals | null): number {
+  return code ?? 128 + (signal ? constants.signals[signal] : 0);
+}
+
+/**
+ * Starts a created or exited container: its cgroup, an init (a warm one from the pool
+ * when there is one), the spec, and the init's verdict. On failure the cgroup and the
+ * init are gone before the error reaches the caller; the container stays as it was.
+ */
+export async function startContainer(
+  context: EngineContext,
+  found: ContainerRecord,
+  io: ContainerIo,
+): Promise<RunningContainer> {
+  const { libc, layout, cgroupFor, initPool } = context;
+  const record = refreshState(layout, found);
+  if (record.state.status !== 'created' && record.state.status !== 'exited') {
+    throw new CoveError(`container ${record.name} is already ${record.state.status}`);
+  }
+  const { spec } = record;
+  const image = getImage(layout, spec.image);
+  const paths = containerPaths(layout, record.id);
+
+  let child: ChildProcess | undefined;
+  let terminal: number | undefined;
+  const cgroup = cgroupFor(record.id);
+  try {
+    record.cgroupPaths = [...cgroup.paths];
+    await withContextAsync('creating the cgroup', () => cgroup.create());
+    await withContextAsync('applying limits', () => cgroup.apply(spec.limits));
+
+    let stdio: InitStdio;
+    if (io.kind === 'terminal') {
+      const pty = openPty(libc, io);
+      terminal = pty.master;
+      stdio = { kind: 'terminal', path: pty.slavePath };
+    } else {
+      stdio = io.kind === 'log' ? { kind: 'log', path: paths.log } : { kind: 'inherit' };
+    }
+    const initSpec: InitSpec = {
+      imageName: spec.image,
+      hostname: record.hostname,
+      stdio,
+      rootfs: {
+        overlay: {
+          lowerDirs: image.layers,
+          upperDir: paths.upper,
+          workDir: paths.work,
+          mountPoint: paths.rootfs,
+        },
+        volumes: spec.volumes,
+      },
+      args: record.args,
+      imageEnv: image.config.env,
+      userEnv: spec.env,
+      workdir: spec.workdir ?? (image.config.workingDir || '/'),
+      user: spec.user ?? (image.config.user || undefined),
+    };
+    child =
+      io.kind === 'inherit'
+        ? spawnInit(libc, [io.stdin ? 'inherit' : 'ignore', 'inherit', 'inherit'])
+        : (initPool?.take() ?? spawnInit(libc, ['ignore', 'ignore', 'ignore']));
+    const started = child;
+    // The init waits for its spec, so it joins the cgroup before running anything: no
+    // byte or fork of the user's program escapes the limits.
+    await withContextAsync('adding the container to its cgroup', () =>
+      cgroup.addProcess(started.pid ?? 0),
+    );
+    const exit = new Promise<number>((resolve) =>
+      started.once('exit', (code, signal) => resolve(exitCodeFrom(code, signal))),
+    );
+    await deliverSpec(started, initSpec, exit);
+
+    const pid = started.pid ?? 0;
+    const restartCount =
+      record.state.status === 'exited' ? (record.state.restartCount ?? 0) + 1 : 0;
+    record.state = {
+      status: 'running',
+      pid,
+      pidStartTime: processStartTime(pid),
+      startedAt: new Date().toISOString(),
+      restartCount,
+    };
+    writeRecord(layout, record);
+
+    const exited = exit.then(async (exitCode) => {
+      const oomKilled = (await cgroup.oomKillCount().catch(() => 0)) > 0;
+      await cgroup.remove().catch(() => {});
+      // `rm -f` may have removed the container while it died: then there is nothing to record.
+      if (!existsSync(paths.dir)) return exitCode;
+      if (spec.autoRemove) {
+        deleteContainerFiles(layout, record);
+        return exitCode;
+      }
+      const { pid: _pid, pidStartTime: _start, ...state } = record.state;
+      record.state = {
+        ...state,
+        status: 'exited',
+        exitCode,
+        oomKilled,
+        finishedAt: new Date().toISOString(),
+      };
+      writeRecord(layout, record);
+      return exitCode;
+    });
+    context.running?.set(record.id, exited);
+    void exited.finally(() => context.running?.delete(record.id)).catch(() => {});
+    return {
+      id: record.id,
+      name: record.name,
+      pid,
+      terminal,
+      exited,
+      detach: () => started.unref(),
+    };
+  } catch (error) {
+    await endInit(child);
+    if (terminal !== undefined) closeQuietly(libc, terminal);
+    await cgroup.remove().catch(() => {});
+    throw error;
+  }
+}
+
+async function endInit(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+function closeQuietly(libc: Libc, fd: number): void {
+  try {
+    libc.close(fd);
+  } catch {}
+}
+
+/**
+ * Sends the spec and waits for the verdict: the error pipe closes without a word when
+ * execve succeeds (it is close-on-exec), or carries the init's failure.
+ */
+async function deliverSpec(
+  child: ChildProcess,
+  spec: InitSpec,
+  exit: Promise<number>,
+): Promise<void> {
+  const specPipe = child.stdio[3] as Writable | null;
+  const errorPipe = child.stdio[4] as Readable | null;
+  if (!specPipe || !errorPipe) throw new CoveError('container init has no spec or error pipe');
+  const chunks: Buffer[] = [];
+  const verdict = new Promise<string>((resolve, reject) => {
+    errorPipe.on('data', (chunk: Buffer) => chunks.push(chunk));
+    errorPipe.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    errorPipe.once('error', reject);
+    child.once('error', reject);
+  });
+  specPipe.on('error', () => {}); // an init that dies early closes the pipe: the verdict says why
+  specPipe.end(JSON.stringify(spec));
+  const message = await verdict;
+  specPipe.destroy();
+  errorPipe.destroy();
+  if (message) {
+    const failure = JSON.parse(message) as InitFailure;
+    await exit;
+    throw new CoveError(failure.message, failure.exitCode);
+  }
+}

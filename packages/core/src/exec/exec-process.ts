@@ -1,0 +1,105 @@
+import type { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { ContainerRecord } from '@cove/shared';
+import type { EngineContext } from '../container/engine-context.js';
+import { refreshState } from '../container/refresh-state.js';
+import { CoveError, withContextAsync } from '../errors.js';
+import { getImage } from '../image/image-store.js';
+import { openPty, type TerminalSize } from '../terminal/pty.js';
+import { spawnExecShim } from './exec-shim-pool.js';
+import type { ExecReport, ExecSpec } from './exec-spec.js';
+
+export interface ExecOptions {
+  args: string[];
+  /** KEY=VALUE entries added to the container's environment. */
+  env?: string[];
+  user?: string;
+  workdir?: string;
+  /** Run on a new PTY of this size; otherwise on pipes. */
+  terminal?: TerminalSize;
+}
+
+export interface ExecProcess {
+  /** Host PID of the process. */
+  pid: number;
+  /** The PTY master for a terminal exec; the caller owns it and closes it. */
+  terminal?: number;
+  /** Pipes for an exec without a terminal. */
+  stdin: Writable | null;
+  stdout: Readable | null;
+  stderr: Readable | null;
+  /** Resolves with the exit code (128+N for a signal). */
+  exited: Promise<number>;
+}
+
+/**
+ * Runs a process in a running container: its namespaces, cgroup, environment, user and
+ * capabilities, as `docker exec` does. The work happens in an exec shim (see
+ * exec-shim-main.ts); here the shim joins the cgroup, gets its spec, and reports.
+ */
+export async function execInContainer(
+  { libc, layout, cgroupFor, execPool }: EngineContext,
+  found: ContainerRecord,
+  options: ExecOptions,
+): Promise<ExecProcess> {
+  const record = refreshState(layout, found);
+  if (record.state.status !== 'running' || !record.state.pid) {
+    throw new CoveError(
+      record.state.status === 'paused'
+        ? `container ${record.name} is paused: unpause it before exec`
+        : `container ${record.name} is not running (it is ${record.state.status})`,
+    );
+  }
+  if (!options.args.length) throw new CoveError('exec needs a command, e.g. sh');
+  const image = getImage(layout, record.spec.image);
+  const pty = options.terminal ? openPty(libc, options.terminal) : undefined;
+  const shim = execPool?.take() ?? spawnExecShim();
+  try {
+    await withContextAsync('adding the exec to the container cgroup', () =>
+      cgroupFor(record.id).addProcess(shim.pid ?? 0),
+    );
+    const spec: ExecSpec = {
+      containerPid: record.state.pid,
+      imageName: record.spec.image,
+      hostname: record.hostname,
+      args: options.args,
+      imageEnv: image.config.env,
+      userEnv: [...record.spec.env, ...(options.env ?? [])],
+      workdir: options.workdir ?? record.spec.workdir ?? (image.config.workingDir || '/'),
+      user: options.user ?? record.spec.user ?? (image.config.user || undefined),
+      terminal: pty?.slavePath,
+    };
+    const reports = readReports(shim);
+    (shim.stdio[3] as Writable).end(JSON.stringify(spec));
+    const first = await reports.next();
+    if (first.type === 'failed') throw new CoveError(first.message, first.exitCode);
+    if (first.type !== 'started')
+      throw new CoveError('exec shim ended before starting the process');
+    const exited = reports.next().then((last) => (last.type === 'exited' ? last.exitCode : 137));
+    return {
+      pid: first.pid,
+      terminal: pty?.master,
+      stdin: pty ? null : shim.stdin,
+      stdout: pty ? null : shim.stdout,
+      stderr: pty ? null : shim.stderr,
+      exited,
+    };
+  } catch (error) {
+    shim.kill('SIGKILL');
+    if (pty) libc.close(pty.master);
+    throw error;
+  }
+}
+
+/** The shim's report lines, in order; a shim that dies unannounced reads as `exited` 137. */
+function readReports(shim: ChildProcess) {
+  const lines = createInterface({ input: shim.stdio[4] as Readable })[Symbol.asyncIterator]();
+  return {
+    async next(): Promise<ExecReport> {
+      const line = await lines.next();
+      if (line.done) return { type: 'exited', exitCode: 137 };
+      return JSON.parse(line.value) as ExecReport;
+    },
+  };
+}

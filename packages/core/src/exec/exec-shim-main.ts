@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { readSync, writeSync } from 'node:fs';
+import { constants } from 'node:os';
+import { CoveError, exitCodeOf, withContext } from '../errors.js';
+import { CLOSE_RANGE_CLOEXEC, O_CLOEXEC, O_RDWR } from '../libc/constants.js';
+import { koffiLibc as libc } from '../libc/koffi-libc.js';
+import { resolveCommand } from '../process/command.js';
+import { dropPrivileges } from '../process/drop-privileges.js';
+import { buildEnvironment } from '../process/environment.js';
+import { resolveUser } from '../process/user.js';
+import { enterWorkingDirectory } from '../process/working-directory.js';
+import { enterContainer } from './enter-container.js';
+import { EXEC_REPORT_FD, EXEC_SPEC_FD, type ExecReport, type ExecSpec } from './exec-spec.js';
+
+// An exec shim: started in advance by the engine, already in the container's cgroup
+// when its spec arrives. It enters the container's namespaces, drops to the container's
+// user and capabilities, and starts the process, which inherits all of that; then it
+// stays as that process's parent to report its exit. The shim itself stays in the
+// host's PID namespace, out of the container's sight.
+
+const osSignals = constants.signals as Record<string, number>;
+
+function readSpec(): ExecSpec {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.alloc(64 * 1024);
+  for (;;) {
+    const read = readSync(EXEC_SPEC_FD, buffer);
+    if (read === 0) break;
+    chunks.push(Buffer.from(buffer.subarray(0, read)));
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) process.exit(0); // the engine closed the pool: nothing to run
+  return JSON.parse(text) as ExecSpec;
+}
+
+function report(message: ExecReport): void {
+  writeSync(EXEC_REPORT_FD, `${JSON.stringify(message)}\n`);
+}
+
+function startProcess(spec: ExecSpec) {
+  // open(2) without O_NOCTTY: the shim leads its own session (spawned detached), so the
+  // terminal becomes its controlling terminal and its child's, for Ctrl-C and job control.
+  const terminal = spec.terminal
+    ? withContext(`opening the terminal ${spec.terminal}`, () =>
+        libc.open(spec.terminal ?? '', O_RDWR | O_CLOEXEC),
+      )
+    : undefined;
+  withContext('entering the container', () => enterContainer(libc, spec.containerPid));
+
+  const user = resolveUser(spec.user, spec.imageName);
+  const env = buildEnvironment({
+    hostname: spec.hostname,
+    home: user.home,
+    image: spec.imageEnv,
+    user: spec.userEnv,
+  });
+  enterWorkingDirectory(libc, spec.workdir);
+  const [program = ''] = spec.args;
+  const path = resolveCommand(program, env, spec.imageName);
+  dropPrivileges(libc, user);
+  // Nothing of the shim's but stdio may reach the process.
+  libc.closeRange(3, 0xffffffff, CLOSE_RANGE_CLOEXEC);
+
+  const child = spawn(path, spec.args.slice(1), {
+    argv0: program,
+    env: Object.fromEntries(env.map((entry) => entry.split(/=(.*)/s, 2))),
+    stdio: terminal === undefined ? 'inherit' : [terminal, terminal, terminal],
+  });
+  if (child.pid === undefined) throw new CoveError(`cannot start ${program} in the container`);
+  return child;
+}
+
+try {
+  const spec = readSpec();
+  // The terminal's signals reach the shim too when the process shares its group: they
+  // are for the process, not for the shim.
+  for (const signal of ['SIGINT', 'SIGQUIT', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU'] as const) {
+    process.on(signal, () => {});
+  }
+  const child = startProcess(spec);
+  process.on('SIGHUP', () => child.kill('SIGHUP'));
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  report({ type: 'started', pid: child.pid ?? 0 });
+  child.once('exit', (code, signal) => {
+    const exitCode = code ?? 128 + (signal ? (osSignals[signal] ?? 0) : 0);
+    report({ type: 'exited', exitCode });
+    process.exit(0);
+  });
+  child.once('error', (error) => {
+    report({ type: 'failed', message: error.message, exitCode: 126 });
+    process.exit(0);
+  });
+} catch (error) {
+  report({ type: 'failed', message: (error as Error).message, exitCode: exitCodeOf(error) });
+  process.exit(0);
+}

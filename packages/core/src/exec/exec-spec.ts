@@ -1,0 +1,24 @@
+/** What the engine sends an exec shim on fd 3: everything about the process to start. */
+export interface ExecSpec {
+  /** Host PID of the container's PID 1: its namespaces are the ones to enter. */
+  containerPid: number;
+  imageName: string;
+  hostname: string;
+  args: string[];
+  imageEnv: string[];
+  /** The container's own `-e` entries, then the exec's. */
+  userEnv: string[];
+  workdir: string;
+  user: string | undefined;
+  /** A PTY slave (host path) to use as stdio and controlling terminal; else the shim's pipes. */
+  terminal?: string;
+}
+
+/** Lines the shim writes on fd 4, as JSON: it started the process, or could not, then its end. */
+export type ExecReport =
+  | { type: 'started'; pid: number }
+  | { type: 'failed'; message: string; exitCode: number }
+  | { type: 'exited'; exitCode: number };
+
+export const EXEC_SPEC_FD = 3;
+export const EXEC_REPORT_FD = 4;
