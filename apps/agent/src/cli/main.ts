@@ -1,4 +1,5 @@
 import { CoveError, createEngine, exitCodeOf } from '@cove/core';
+import { agent } from './commands/agent.js';
 import { inspect } from './commands/inspect.js';
 import { logs } from './commands/logs.js';
 import { pause } from './commands/pause.js';
@@ -14,6 +15,7 @@ const usage = `Usage: cove [--root DIR] COMMAND
 A container manager with an engine of its own.
 
 Commands:
+  agent     Run the agent: the API and the dashboard (--listen HOST:PORT)
   run       Create and run a new container
   ps        List containers (-a: all, also stopped)
   rm        Remove containers (-f: kill running ones first)
@@ -40,7 +42,9 @@ async function main(argv: string[]): Promise<number> {
       'cove must run as root: it creates namespaces, mounts and cgroups (try sudo)',
     );
   }
-  const engine = createEngine({ root: flags.get('root')?.at(-1) ?? env.COVE_ROOT });
+  const root = flags.get('root')?.at(-1) ?? env.COVE_ROOT;
+  if (command === 'agent') return agent(root, args);
+  const engine = createEngine({ root });
   switch (command) {
     case 'run':
       return run(engine, args);

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CoveError } from '@cove/core';
+import { startAgent } from '../../server/agent.js';
+import { createLogger } from '../../server/log.js';
+import { parseFlags } from '../parse-flags.js';
+
+const webDirectory = fileURLToPath(new URL('../../../../../web/out', import.meta.url));
+const packageJson = fileURLToPath(new URL('../../../../package.json', import.meta.url));
+
+function parseListen(text: string): { host: string; port: number } {
+  const match = /^(?:\[([0-9a-fA-F:]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535) {
+    throw new CoveError(`invalid --listen "${text}": expected HOST:PORT, e.g. 127.0.0.1:7777`);
+  }
+  return { host: match[1] ?? match[2] ?? '127.0.0.1', port };
+}
+
+/**
+ * `cove agent`: the daemon, in the foreground. SIGTERM and SIGINT stop it cleanly; the
+ * containers it started keep running and the next agent finds them.
+ */
+export async function agent(root: string, args: string[]): Promise<number> {
+  const { flags } = parseFlags('agent', args, [{ long: 'listen', value: true }]);
+  const { host, port } = parseListen(flags.get('listen')?.at(-1) ?? '127.0.0.1:7777');
+  const log = createLogger();
+  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
+    log.warn('agent.exposed', {
+      host,
+      advice:
+        'the agent runs containers as root: listen beyond loopback only behind TLS and a firewall',
+    });
+  }
+  const version = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
+  const running = await startAgent({ root, host, port, webDirectory, version, log });
+  if (running.tokenCreated) {
+    console.log(`A new agent token is in ${root}/agent.token (shown once):\n  ${running.token}`);
+  }
+  console.log(
+    `Cove is running: ${running.url}\nSign in (link valid 5 minutes, once): ${running.signInLink()}`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  await running.close();
+  return 0;
+}

@@ -1,0 +1,43 @@
+import type { IncomingMessage } from 'node:http';
+import { secretsEqual } from './agent-token.js';
+import type { Sessions } from './sessions.js';
+
+export const sessionCookie = 'cove_session';
+
+export function readCookie(request: IncomingMessage, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * Who may call: the CLI and scripts with `Authorization: Bearer <token>`, a browser with
+ * the session cookie it got at sign-in. Nothing else, for HTTP and WebSocket alike.
+ */
+export function isAuthenticated(
+  request: IncomingMessage,
+  token: string,
+  sessions: Sessions,
+): boolean {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return secretsEqual(header.slice(7).trim(), token);
+  return sessions.isValid(readCookie(request, sessionCookie));
+}
+
+/**
+ * A browser always sends Origin on a WebSocket upgrade and on a cross-site POST; a page
+ * of another site must not drive the agent with the user's cookie (cross-site WebSocket
+ * hijacking). Same origin means the Origin's host is the Host the request was sent to.
+ * Clients that are not browsers send no Origin and authenticate with the token.
+ */
+export function isSameOrigin(request: IncomingMessage): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}

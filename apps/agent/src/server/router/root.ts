@@ -1,0 +1,15 @@
+import { router } from '../trpc/trpc.js';
+import { containersRouter } from './containers.js';
+import { statsRouter } from './stats.js';
+import { systemRouter } from './system.js';
+import { terminalsRouter } from './terminals.js';
+
+export const appRouter = router({
+  system: systemRouter,
+  containers: containersRouter,
+  stats: statsRouter,
+  terminals: terminalsRouter,
+});
+
+/** The API's type, for the dashboard's and the CLI's tRPC clients (import type only). */
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,66 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { hostname, release } from 'node:os';
+import { join } from 'node:path';
+import { type CgroupSetup, detectCgroupSetup } from '@cove/core';
+import type { SystemInfo } from '@cove/shared';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { procedure } from '../trpc/trpc.js';
+
+function storeBytes(root: string): number {
+  try {
+    const out = execFileSync('du', ['-sxb', root], { encoding: 'utf8', timeout: 5000 });
+    return Number(out.split('\t')[0]) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+function hasOverlay(): boolean {
+  try {
+    return readFileSync('/proc/filesystems', 'utf8').includes('\toverlay\n');
+  } catch {
+    return false;
+  }
+}
+
+function controllersOf(setup: CgroupSetup): string[] {
+  if (setup.mode === 'v1') return setup.hierarchies.flatMap((h) => h.controllers);
+  try {
+    return readFileSync(join(setup.ownDir, 'cgroup.controllers'), 'utf8').trim().split(/\s+/);
+  } catch {
+    return [];
+  }
+}
+
+export const systemRouter = {
+  info: procedure.query(({ ctx }): SystemInfo => {
+    const setup = detectCgroupSetup();
+    const controllers = controllersOf(setup);
+    const missing: SystemInfo['missing'] = [];
+    const wanted = ['memory', 'pids', 'cpu'];
+    for (const controller of wanted.filter((c) => !controllers.includes(c))) {
+      missing.push({
+        feature: `cgroup controller ${controller}`,
+        fix:
+          setup.mode === 'v2'
+            ? `run the agent with delegation (systemd: Delegate=yes) so "${controller}" is in cgroup.subtree_control`
+            : `mount the v1 ${controller} hierarchy under /sys/fs/cgroup`,
+      });
+    }
+    if (!hasOverlay()) {
+      missing.push({
+        feature: 'overlay filesystem',
+        fix: 'load the kernel module: modprobe overlay',
+      });
+    }
+    return {
+      version: ctx.version,
+      kernel: release(),
+      hostname: hostname(),
+      cgroup: { mode: setup.mode, controllers },
+      store: { root: ctx.engine.layout.root, bytesUsed: storeBytes(ctx.engine.layout.root) },
+      missing,
+    };
+  }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import tty from 'node:tty';
+import { type Libc, setTerminalSize, type TerminalSize } from '@cove/core';
+import type { TerminalServerMessage, TerminalSession } from '@cove/shared';
+
+/** fcntl(2): duplicate an fd, close-on-exec. */
+const F_DUPFD_CLOEXEC = 1030;
+/** Output kept for a client that attaches later or re-attaches after a reload. */
+const scrollbackBytes = 256 * 1024;
+/** Unacknowledged bytes at which the program is paused, and at which it resumes. */
+const highWatermark = 1024 * 1024;
+const lowWatermark = 128 * 1024;
+
+export interface TerminalClient {
+  send(data: Buffer): void;
+  control(message: TerminalServerMessage): void;
+  close(): void;
+}
+
+interface AttachedClient {
+  client: TerminalClient;
+  unacked: number;
+}
+
+/**
+ * A PTY master owned by the agent, with any number of clients (browser tabs, the CLI).
+ * It lives as long as its process, not as long as a client: a reload re-attaches and
+ * first gets the recent output. Flow control follows xterm.js's guide: clients ack the
+ * bytes they have drawn; above a high watermark of unacked bytes the PTY is not read,
+ * so the program blocks on write instead of the agent buffering without bound.
+ */
+export class PtySession {
+  readonly id = randomBytes(16).toString('hex');
+  readonly createdAt = Date.now();
+  exitCode: number | null = null;
+  private readonly input: tty.WriteStream;
+  private readonly output: tty.ReadStream;
+  private readonly clients = new Set<AttachedClient>();
+  private scrollback: Buffer[] = [];
+  private scrollbackSize = 0;
+  private closed = false;
+  private readonly closeListeners: Array<() => void> = [];
+
+  constructor(
+    private readonly libc: Libc,
+    private readonly master: number,
+    readonly containerId: string,
+    readonly mode: 'exec' | 'attach',
+    readonly command: string[],
+    exited: Promise<number>,
+  ) {
+    this.output = new tty.ReadStream(master);
+    // Each stream closes its own fd: the writer gets a duplicate, never the same number.
+    this.input = new tty.WriteStream(libc.fcntl(master, F_DUPFD_CLOEXEC, 0));
+    this.output.on('data', (chunk: Buffer) => this.broadcast(chunk));
+    // EIO once the last slave fd closes: the program and its children are gone.
+    this.output.on('error', () => {});
+    this.input.on('error', () => {});
+    exited.then(
+      (code) => this.finish(code),
+      () => this.finish(null),
+    );
+  }
+
+  describe(): TerminalSession {
+    return {
+      id: this.id,
+      containerId: this.containerId,
+      mode: this.mode,
+      command: this.command,
+      createdAt: this.createdAt,
+      exitCode: this.exitCode,
+    };
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  attach(client: TerminalClient): () => void {
+    const attached: AttachedClient = { client, unacked: 0 };
+    if (this.scrollbackSize) client.send(Buffer.concat(this.scrollback));
+    if (this.closed) {
+      client.control({ type: 'exit', exitCode: this.exitCode });
+      return () => {};
+    }
+    this.clients.add(attached);
+    return () => {
+      this.clients.delete(attached);
+      this.updateFlow();
+    };
+  }
+
+  write(data: Buffer | string): void {
+    if (!this.closed) this.input.write(data);
+  }
+
+  resize(size: TerminalSize): void {
+    if (!this.closed) setTerminalSize(this.libc, this.master, size);
+  }
+
+  acknowledge(client: TerminalClient, bytes: number): void {
+    for (const attached of this.clients) {
+      if (attached.client === client) attached.unacked = Math.max(0, attached.unacked - bytes);
+    }
+    this.updateFlow();
+  }
+
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  /** Hangs up: the kernel sends SIGHUP to the terminal's session, as a closed ssh would. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.output.destroy();
+    this.input.destroy();
+    for (const { client } of this.clients) client.close();
+    this.clients.clear();
+    for (const listener of this.closeListeners) listener();
+  }
+
+  private broadcast(chunk: Buffer): void {
+    this.scrollback.push(chunk);
+    this.scrollbackSize += chunk.length;
+    while (this.scrollbackSize > scrollbackBytes && this.scrollback.length > 1) {
+      this.scrollbackSize -= this.scrollback.shift()?.length ?? 0;
+    }
+    for (const attached of this.clients) {
+      attached.unacked += chunk.length;
+      attached.client.send(chunk);
+    }
+    this.updateFlow();
+  }
+
+  private updateFlow(): void {
+    const most = Math.max(0, ...[...this.clients].map((c) => c.unacked));
+    if (most > highWatermark && !this.output.isPaused()) this.output.pause();
+    else if (most < lowWatermark && this.output.isPaused()) this.output.resume();
+  }
+
+  private finish(code: number | null): void {
+    this.exitCode = code;
+    // Let the last output reach the clients before saying goodbye.
+    setTimeout(() => {
+      for (const { client } of this.clients) client.control({ type: 'exit', exitCode: code });
+      this.close();
+    }, 100);
+  }
+}

@@ -1,0 +1,15 @@
+import type { Engine } from '@cove/core';
+import type { EventBus } from '../events/event-bus.js';
+import type { Logger } from '../log.js';
+import type { StatsSampler } from '../stats/stats-sampler.js';
+import type { TerminalManager } from '../terminals/terminal-manager.js';
+
+/** What every procedure works with. Authentication happens before a request gets here. */
+export interface AgentContext {
+  engine: Engine;
+  stats: StatsSampler;
+  events: EventBus;
+  terminals: TerminalManager;
+  log: Logger;
+  version: string;
+}
