@@ -100,7 +100,7 @@ export function createEngine(options: EngineOptions): Engine {
     try {
       latest = findRecordById(layout, record.id);
     } catch {
-      emit(record, 'removed');
+      if (record.spec.autoRemove) emit(record, 'removed');
       return;
     }
     if (context.stopping?.has(record.id)) return;
