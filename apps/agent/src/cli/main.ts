@@ -1,12 +1,16 @@
 import { CoveError, createEngine, exitCodeOf } from '@cove/core';
 import { agent } from './commands/agent.js';
+import { create } from './commands/create.js';
+import { exec } from './commands/exec.js';
 import { inspect } from './commands/inspect.js';
 import { logs } from './commands/logs.js';
 import { pause } from './commands/pause.js';
 import { ps } from './commands/ps.js';
 import { rm } from './commands/rm.js';
 import { run } from './commands/run.js';
+import { start } from './commands/start.js';
 import { stats } from './commands/stats.js';
+import { kill, restart, stop } from './commands/stop.js';
 import { env } from './env.js';
 import { parseFlags } from './parse-flags.js';
 
@@ -16,7 +20,13 @@ A container manager with an engine of its own.
 
 Commands:
   agent     Run the agent: the API and the dashboard (--listen HOST:PORT)
-  run       Create and run a new container
+  run       Create and run a new container (-it: with a terminal)
+  create    Create a container without starting it
+  start     Start created or stopped containers
+  stop      Stop containers: SIGTERM, then SIGKILL after -t SECONDS
+  restart   Stop and start containers
+  kill      Send a signal to containers (-s SIGNAL, default KILL)
+  exec      Run a command in a running container (-it: with a terminal)
   ps        List containers (-a: all, also stopped)
   rm        Remove containers (-f: kill running ones first)
   logs      Print the output of a detached container
@@ -48,6 +58,18 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return run(engine, args);
+    case 'create':
+      return create(engine, args);
+    case 'start':
+      return start(engine, args);
+    case 'stop':
+      return stop(engine, args);
+    case 'restart':
+      return restart(engine, args);
+    case 'kill':
+      return kill(engine, args);
+    case 'exec':
+      return exec(engine, args);
     case 'ps':
       return ps(engine, args);
     case 'rm':

@@ -1,0 +1,108 @@
+import { CoveError } from '@cove/core';
+import { type ContainerSpecInput, parseRestartPolicy, parseVolume } from '@cove/shared';
+import { callerEnvironmentValue } from './env.js';
+import type { FlagSpec } from './parse-flags.js';
+
+/** The options `cove create` and `cove run` share, as their help shows them. */
+export const containerOptionsUsage = `Options:
+  -e, --env KEY=VALUE      Set an environment variable (KEY alone copies yours)
+  -h, --hostname NAME      The container's hostname (default: the short id)
+  -i, --interactive        Keep stdin open and connected to the container
+      --name NAME          Name the container
+      --restart POLICY     no, always or on-failure[:N] (applied by the agent)
+      --rm                 Remove the container when it exits
+  -t, --tty                Give the container a terminal (with -i: an interactive shell)
+  -u, --user USER[:GROUP]  Run as this user (a name or a number)
+  -v, --volume SRC:DST[:ro] Bind a host path into the container
+  -w, --workdir DIR        The working directory inside the container
+
+Limits (enforced by the container's cgroup):
+  -m, --memory SIZE        Memory limit: bytes, or 512k, 32m, 1g
+      --memory-swap SIZE   Memory plus swap limit (at least --memory)
+      --pids N             Most processes at once (also --pids-limit)
+      --cpus N             CPU time, in cores (0.5 is half of one core)
+  -c, --cpu-shares N       Relative CPU weight (default 1024)`;
+
+export const containerFlagSpecs: FlagSpec[] = [
+  { long: 'env', short: 'e', value: true, repeatable: true },
+  { long: 'hostname', short: 'h', value: true },
+  { long: 'interactive', short: 'i' },
+  { long: 'tty', short: 't' },
+  { long: 'name', value: true },
+  { long: 'rm' },
+  { long: 'user', short: 'u', value: true },
+  { long: 'volume', short: 'v', value: true, repeatable: true },
+  { long: 'workdir', short: 'w', value: true },
+  { long: 'memory', short: 'm', value: true },
+  { long: 'memory-swap', value: true },
+  { long: 'pids', value: true },
+  { long: 'pids-limit', value: true },
+  { long: 'cpus', value: true },
+  { long: 'cpu-shares', short: 'c', value: true },
+  { long: 'restart', value: true },
+  { long: 'help' },
+];
+
+/** A numeric flag's value, or an error naming the flag and the text. */
+function numberFlag(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) {
+    throw new CoveError(`--${flag} takes a number, not "${text}"`);
+  }
+  return value;
+}
+
+function environmentEntries(values: string[]): string[] {
+  return values.flatMap((entry) => {
+    if (entry.includes('=')) return [entry];
+    const value = callerEnvironmentValue(entry);
+    return value === undefined ? [] : [`${entry}=${value}`];
+  });
+}
+
+function toVolume(text: string) {
+  try {
+    return parseVolume(text);
+  } catch (error) {
+    throw new CoveError((error as Error).message);
+  }
+}
+
+function toRestartPolicy(text: string | undefined) {
+  if (text === undefined) return undefined;
+  try {
+    return parseRestartPolicy(text);
+  } catch (error) {
+    throw new CoveError((error as Error).message);
+  }
+}
+
+/** The container spec a `create` or `run` command line asks for. */
+export function specFromFlags(
+  flags: Map<string, string[]>,
+  image: string,
+  command: string[],
+): ContainerSpecInput {
+  const one = (name: string) => flags.get(name)?.at(-1);
+  return {
+    image,
+    command,
+    name: one('name'),
+    hostname: one('hostname'),
+    env: environmentEntries(flags.get('env') ?? []),
+    volumes: (flags.get('volume') ?? []).map(toVolume),
+    workdir: one('workdir'),
+    user: one('user'),
+    autoRemove: flags.has('rm'),
+    tty: flags.has('tty'),
+    restart: toRestartPolicy(one('restart')),
+    limits: {
+      memory: one('memory'),
+      memorySwap: one('memory-swap'),
+      pids: numberFlag('pids', one('pids') ?? one('pids-limit')),
+      cpus: numberFlag('cpus', one('cpus')),
+      cpuShares: numberFlag('cpu-shares', one('cpu-shares')),
+    },
+  };
+}
