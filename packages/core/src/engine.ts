@@ -82,6 +82,10 @@ export function createEngine(options: EngineOptions): Engine {
     context.execPool = createExecShimPool(1);
   }
   const find = (reference: string) => findRecord(layout, reference);
+  // A container this engine started is recorded by its own exit handler, with its exit
+  // code; reading /proc before that handler runs would record the code as unknown.
+  const refresh = (record: ContainerRecord) =>
+    context.running?.has(record.id) ? record : refreshState(layout, record);
   const emit = (record: ContainerRecord, type: ContainerEvent['type'], exitCode?: number | null) =>
     options.onEvent?.({
       t: Date.now(),
@@ -180,10 +184,10 @@ export function createEngine(options: EngineOptions): Engine {
       await removeContainer(context, record, removeOptions?.force ?? false);
       emit(record, 'removed');
     },
-    list: () => listRecords(layout).map((record) => refreshState(layout, record)),
-    inspect: (reference) => refreshState(layout, find(reference)),
+    list: () => listRecords(layout).map(refresh),
+    inspect: (reference) => refresh(find(reference)),
     logPath: (reference) => containerPaths(layout, find(reference).id).log,
-    stats: (reference) => readContainerStats(context, refreshState(layout, find(reference))),
+    stats: (reference) => readContainerStats(context, refresh(find(reference))),
     oomKillCount: (reference) => context.cgroupFor(find(reference).id).oomKillCount(),
     exec: (reference, execOptions) => execInContainer(context, find(reference), execOptions),
     reconcile: async () => {

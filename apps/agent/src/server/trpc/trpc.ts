@@ -35,7 +35,11 @@ const mapErrors = t.middleware(async ({ next, ctx, path }) => {
   const cause = result.error.cause;
   if (cause instanceof CoveError) throw toTrpcError(cause);
   if (result.error.code === 'INTERNAL_SERVER_ERROR') {
-    ctx.log.error('request.failed', { path, message: String(cause ?? result.error.message) });
+    ctx.log.error('request.failed', {
+      path,
+      message: String(cause ?? result.error.message),
+      stack: cause instanceof Error ? cause.stack : undefined,
+    });
     throw toTrpcError(cause);
   }
   return result; // input validation and deliberate TRPCErrors keep their shape
