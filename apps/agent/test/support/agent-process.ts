@@ -96,7 +96,9 @@ export function screenReader(socket: WebSocket) {
   const waiters: Array<() => void> = [];
   socket.on('message', (data, isBinary) => {
     if (!isBinary) return;
-    screen += Buffer.from(data as Buffer).toString('utf8');
+    // Only the recent screen is kept: matching against everything ever printed would
+    // cost quadratic time on large outputs.
+    screen = (screen + Buffer.from(data as Buffer).toString('utf8')).slice(-256 * 1024);
     for (const wake of waiters.splice(0)) wake();
   });
   return {
