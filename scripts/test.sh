@@ -3,8 +3,9 @@
 # tests, and closes with one summary line counted from the test runners' own reports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# qemu and a Debian kernel boot a real cgroup v2 machine for the v2 cgroup tests.
-bash scripts/prepare.sh busybox-static qemu-system-x86 linux-image-cloud-amd64 cpio
+# qemu and a Debian kernel boot a real cgroup v2 machine for the v2 cgroup tests;
+# Chromium runs the end-to-end tests (browser downloads do not work on these hosts).
+bash scripts/prepare.sh busybox-static qemu-system-x86 linux-image-cloud-amd64 cpio chromium
 
 npx biome check .
 npx turbo run typecheck --output-logs=errors-only
@@ -14,10 +15,17 @@ trap 'rm -f "$log"' EXIT
 status=0
 npx turbo run test --concurrency=1 --output-logs=full 2>&1 | tee "$log" || status=$?
 npm run test:vm 2>&1 | tee -a "$log" || status=$?
+npm run test:e2e 2>&1 | tee -a "$log" || status=$?
 
-sum() { grep -oE "[#ℹ] $1 [0-9]+" "$log" | awk '{ total += $3 } END { print total + 0 }'; }
-passed=$(sum pass)
-failed=$(sum fail)
+# node --test prints "# pass N"; Playwright prints "  N passed" and "  N failed".
+sum() {
+  {
+    grep -oE "[#ℹ] $1 [0-9]+" "$log" | awk '{ print $3 }'
+    grep -oE "^ +[0-9]+ $2( |$)" "$log" | awk '{ print $1 }'
+  } | awk '{ total += $1 } END { print total + 0 }'
+}
+passed=$(sum pass passed)
+failed=$(sum fail failed)
 echo "tests: ${passed} passed, ${failed} failed"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
   exit 1
