@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ContainerEvent, LogLine, StatsSample } from '@cove/shared';
@@ -235,4 +235,25 @@ test('a restart policy brings a failing container back, up to its limit', async 
   assert.equal(record.state.restartCount, 2, 'no third restart');
   assert.equal(record.state.exitCode, 1);
   await agent.client.containers.remove.mutate({ id: 'flaky', force: true });
+});
+
+test('a log past 10 MB is rotated: one older generation kept, the live file small again', async () => {
+  const record = await agent.client.containers.create.mutate({
+    spec: {
+      image: 'busybox',
+      name: 'chatty',
+      command: [
+        'sh',
+        '-c',
+        'head -c 12000000 /dev/zero | tr "\\0" x; echo; echo after-rotation; sleep 100',
+      ],
+    },
+    start: true,
+  });
+  const log = join(agent.root, 'containers', record.id, 'container.log');
+  await waitFor(() => existsSync(`${log}.1`), 15_000);
+  assert.ok(statSync(`${log}.1`).size > 10 * 1024 * 1024);
+  await waitFor(() => readFileSync(log, 'utf8').includes('after-rotation'), 15_000);
+  assert.ok(statSync(log).size < 10 * 1024 * 1024);
+  await agent.client.containers.remove.mutate({ id: 'chatty', force: true });
 });

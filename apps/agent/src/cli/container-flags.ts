@@ -2,6 +2,7 @@ import { CoveError } from '@cove/core';
 import { type ContainerSpecInput, parseRestartPolicy, parseVolume } from '@cove/shared';
 import { callerEnvironmentValue } from './env.js';
 import type { FlagSpec } from './parse-flags.js';
+import { seccompFromSecurityOpts } from './security-opt.js';
 
 /** The options `cove create` and `cove run` share, as their help shows them. */
 export const containerOptionsUsage = `Options:
@@ -11,6 +12,7 @@ export const containerOptionsUsage = `Options:
       --name NAME          Name the container
       --restart POLICY     no, always or on-failure[:N] (applied by the agent)
       --rm                 Remove the container when it exits
+      --security-opt OPT   seccomp=PROFILE.json (Docker's format) or seccomp=unconfined
   -t, --tty                Give the container a terminal (with -i: an interactive shell)
   -u, --user USER[:GROUP]  Run as this user (a name or a number)
   -v, --volume SRC:DST[:ro] Bind a host path into the container
@@ -40,6 +42,7 @@ export const containerFlagSpecs: FlagSpec[] = [
   { long: 'cpus', value: true },
   { long: 'cpu-shares', short: 'c', value: true },
   { long: 'restart', value: true },
+  { long: 'security-opt', value: true, repeatable: true },
   { long: 'help' },
 ];
 
@@ -97,6 +100,7 @@ export function specFromFlags(
     autoRemove: flags.has('rm'),
     tty: flags.has('tty'),
     restart: toRestartPolicy(one('restart')),
+    seccomp: seccompFromSecurityOpts(flags.get('security-opt') ?? []),
     limits: {
       memory: one('memory'),
       memorySwap: one('memory-swap'),

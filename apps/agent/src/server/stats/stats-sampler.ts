@@ -3,6 +3,7 @@ import { type CgroupStats, cpuPercent, type Engine } from '@cove/core';
 import type { ContainerRecord, StatsSample } from '@cove/shared';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../log.js';
+import { rotateLogIfLarge } from '../logs/log-rotation.js';
 import { RingBuffer } from './ring-buffer.js';
 
 /** 15 minutes at one sample a second, as the graphs promise after a reload. */
@@ -73,6 +74,11 @@ export function createStatsSampler(engine: Engine, events: EventBus, log: Logger
       const readings = await Promise.all(
         live.map(async (r) => ({ id: r.id, sample: await sample(r) })),
       );
+      for (const record of live) {
+        if (rotateLogIfLarge(engine.logPath(record.id))) {
+          log.info('logs.rotated', { id: record.id.slice(0, 12), name: record.name });
+        }
+      }
       latestTick = readings.filter(
         (r): r is { id: string; sample: StatsSample } => r.sample !== null,
       );

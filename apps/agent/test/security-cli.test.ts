@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { lines, testStore } from './support/cove-cli.js';
+
+const store = testStore();
+const { cove, runSh } = store;
+const dir = mkdtempSync(join(tmpdir(), 'cove-security-cli-'));
+after(() => {
+  store.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const profile = (name: string, content: unknown) => {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+};
+
+describe('--security-opt seccomp', () => {
+  afterEach(() => store.assertNothingLeft());
+
+  test('every container gets the default filter; seccomp=unconfined is the way out', () => {
+    const confined = runSh('grep ^Seccomp: /proc/self/status; unshare -U true || echo refused');
+    assert.deepEqual(lines(confined.stdout), ['Seccomp:\t2', 'refused']);
+    const unconfined = runSh('grep ^Seccomp: /proc/self/status; unshare -U true && echo made', [
+      '--security-opt',
+      'seccomp=unconfined',
+    ]);
+    assert.deepEqual(lines(unconfined.stdout), ['Seccomp:\t0', 'made']);
+  });
+
+  test("a profile in Docker's JSON format is applied as Docker applies it", () => {
+    const noMkdir = profile('no-mkdir.json', {
+      defaultAction: 'SCMP_ACT_ALLOW',
+      architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'],
+      syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 13 }],
+    });
+    const result = runSh('mkdir /made || echo refused; touch /file && echo touched', [
+      '--security-opt',
+      `seccomp=${noMkdir}`,
+    ]);
+    assert.deepEqual(lines(result.stdout), ['refused', 'touched']);
+    assert.match(result.stderr, /can't create directory '\/made': Permission denied/);
+  });
+
+  test('a profile that cannot be read, parsed or honoured stops the run with one clear line', () => {
+    const cases: Array<[string, RegExp]> = [
+      [`seccomp=${join(dir, 'missing.json')}`, /cannot read the profile: ENOENT/],
+      [`seccomp=${profile('broken.json', '{"defaultAction":')}`, /the profile is not JSON/],
+      [
+        `seccomp=${profile('notify.json', { defaultAction: 'SCMP_ACT_NOTIFY' })}`,
+        /invalid seccomp profile: defaultAction: SCMP_ACT_NOTIFY needs a seccomp agent/,
+      ],
+      [
+        `seccomp=${profile('arm.json', { defaultAction: 'SCMP_ACT_ALLOW', architectures: ['SCMP_ARCH_AARCH64'] })}`,
+        /its architectures do not include SCMP_ARCH_X86_64/,
+      ],
+      ['apparmor=unconfined', /only seccomp=PROFILE\.json and seccomp=unconfined are supported/],
+    ];
+    for (const [option, message] of cases) {
+      const result = cove(['run', '--rm', '--security-opt', option, 'busybox', 'true']);
+      assert.equal(result.code, 125, option);
+      assert.match(result.stderr, message);
+      assert.equal(lines(result.stderr).length, 1, 'one line');
+    }
+  });
+});
+
+/** Host PIDs of the processes whose parent is `pid`. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** Gone, a zombie, or with SIGKILL pending: in every case it will never run again. */
+function isDeadOrDying(pid: number): boolean {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return true;
+  }
+  if (/^State:\s+[ZX]/m.test(status)) return true;
+  const pendingSignals = (field: string) =>
+    BigInt(`0x${new RegExp(`^${field}:\\s+([0-9a-f]+)$`, 'm').exec(status)?.[1] ?? '0'}`);
+  const sigkill = 1n << 8n;
+  return ((pendingSignals('SigPnd') | pendingSignals('ShdPnd')) & sigkill) !== 0n;
+}
+
+describe('the engine dies while a container is being built', () => {
+  const fifo = join(dir, 'passwd.fifo');
+  before(() => {
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+  });
+
+  test('the half-built container is killed with it, not left running unwatched (parent-death signal)', async () => {
+    // /etc/passwd bound to a FIFO holds the init just before it drops privileges and
+    // execs: it reads the file to resolve the user and waits for a writer. That wait is
+    // the window in which the engine dies.
+    const engine = store.coveAsync([
+      'run',
+      '--rm',
+      '--name',
+      'orphan',
+      '-v',
+      `${fifo}:/etc/passwd`,
+      'busybox',
+      'true',
+    ]);
+    const writer = await open(fifo, 'w');
+    let init: number | undefined;
+    try {
+      [init] = childrenOf(engine.pid ?? 0);
+      assert.ok(init, 'the init is a child of the engine');
+      process.kill(engine.pid ?? 0, 'SIGKILL');
+      await once(engine, 'exit');
+      // The kernel sends the parent-death signal while the parent exits, before that
+      // exit is reported here: the init is already dead or has SIGKILL pending.
+      assert.ok(isDeadOrDying(init), `the init (pid ${init}) dies with the engine`);
+    } finally {
+      if (init && !isDeadOrDying(init)) process.kill(init, 'SIGKILL');
+      await writer.close();
+    }
+    assert.equal(
+      cove(['rm', '-f', 'orphan']).code,
+      0,
+      'the record and cgroup it left are removable',
+    );
+    store.assertNothingLeft();
+  });
+});
