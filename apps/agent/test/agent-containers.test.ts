@@ -245,7 +245,7 @@ test('a log past 10 MB is rotated: one older generation kept, the live file smal
       command: [
         'sh',
         '-c',
-        'head -c 12000000 /dev/zero | tr "\\0" x; echo; echo after-rotation; sleep 100',
+        'head -c 12000000 /dev/zero | tr "\\0" x; echo; while true; do echo after-rotation; sleep 0.3; done',
       ],
     },
     start: true,
