@@ -98,7 +98,7 @@ test('vi opens full-screen and quits cleanly', async () => {
   type('\x1b');
   await screen.waitFor(/- \/tmp\/note \[Modified\]/);
   type(':wq\r');
-  await screen.waitFor(/\x1b\[\?1049l/); // vi left the alternate screen
+  await screen.waitFor(new RegExp(`${String.fromCharCode(27)}\\[\\?1049l`)); // vi left the alternate screen
   type('cat /tmp/note\r');
   await screen.waitFor(/\r\nhello from vi\r\n/);
   await closeSocket(socket);

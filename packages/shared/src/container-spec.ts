@@ -74,6 +74,17 @@ export function parseRestartPolicy(text: string): RestartPolicy {
   return match[2] === undefined ? { name } : { name, maxRetries: Number(match[2]) };
 }
 
+/**
+ * Docker's `--security-opt seccomp=…`: the default filter, none (`unconfined`), or a
+ * profile in Docker's JSON format, checked field by field when the container starts.
+ */
+export const SeccompSettingSchema = z.union([
+  z.literal('default'),
+  z.literal('unconfined'),
+  z.object({ profile: z.record(z.string(), z.unknown()) }),
+]);
+export type SeccompSetting = z.infer<typeof SeccompSettingSchema>;
+
 /** What a user asks for when creating a container: the CLI's flags and the web form's fields. */
 export const ContainerSpecSchema = z.object({
   image: z.string().min(1, { message: 'an image is required' }),
@@ -97,6 +108,7 @@ export const ContainerSpecSchema = z.object({
   /** The container's stdio is a terminal (`-t`): its PID 1 gets a PTY as controlling terminal. */
   tty: z.boolean().default(false),
   restart: RestartPolicySchema.default({ name: 'no' }),
+  seccomp: SeccompSettingSchema.default('default'),
 });
 export type ContainerSpec = z.infer<typeof ContainerSpecSchema>;
 export type ContainerSpecInput = z.input<typeof ContainerSpecSchema>;

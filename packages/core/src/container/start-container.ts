@@ -8,6 +8,7 @@ import { getImage } from '../image/image-store.js';
 import type { InitStdio } from '../init/attach-stdio.js';
 import type { InitFailure, InitSpec } from '../init/init-spec.js';
 import type { Libc } from '../libc/libc.js';
+import { confinementFor } from '../security/confinement.js';
 import { containerPaths } from '../store/store-layout.js';
 import { openPty, type TerminalSize } from '../terminal/pty.js';
 import { deleteContainerFiles, writeRecord } from './container-store.js';
@@ -96,6 +97,7 @@ export async function startContainer(
       userEnv: spec.env,
       workdir: spec.workdir ?? (image.config.workingDir || '/'),
       user: spec.user ?? (image.config.user || undefined),
+      confinement: confinementFor(spec.seccomp),
     };
     child =
       io.kind === 'inherit'

@@ -16,8 +16,13 @@ export async function waitForExit(
 ): Promise<boolean> {
   const exited = running?.get(record.id);
   if (exited) {
-    const timer = sleep(timeoutMs, false);
-    return Promise.race([exited.then(() => true), timer]);
+    // The timer is cancelled once the race is decided: a pending one would keep a
+    // short-lived process (the CLI) alive for the whole timeout.
+    const cancel = new AbortController();
+    const timer = sleep(timeoutMs, false, { signal: cancel.signal }).catch(() => false);
+    const result = await Promise.race([exited.then(() => true), timer]);
+    cancel.abort();
+    return result;
   }
   const { pid, pidStartTime } = record.state;
   if (!pid) return true;

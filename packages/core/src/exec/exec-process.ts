@@ -6,6 +6,7 @@ import type { EngineContext } from '../container/engine-context.js';
 import { refreshState } from '../container/refresh-state.js';
 import { CoveError, withContextAsync } from '../errors.js';
 import { getImage } from '../image/image-store.js';
+import { confinementFor } from '../security/confinement.js';
 import { openPty, type TerminalSize } from '../terminal/pty.js';
 import { spawnExecShim } from './exec-shim-pool.js';
 import type { ExecReport, ExecSpec } from './exec-spec.js';
@@ -68,6 +69,7 @@ export async function execInContainer(
       userEnv: [...record.spec.env, ...(options.env ?? [])],
       workdir: options.workdir ?? record.spec.workdir ?? (image.config.workingDir || '/'),
       user: options.user ?? record.spec.user ?? (image.config.user || undefined),
+      confinement: confinementFor(record.spec.seccomp),
       terminal: pty?.slavePath,
     };
     const reports = readReports(shim);

@@ -57,9 +57,9 @@ function startProcess(spec: ExecSpec) {
   enterWorkingDirectory(libc, spec.workdir);
   const [program = ''] = spec.args;
   const path = resolveCommand(program, env, spec.imageName);
-  dropPrivileges(libc, user);
   // Nothing of the shim's but stdio may reach the process.
   libc.closeRange(3, 0xffffffff, CLOSE_RANGE_CLOEXEC);
+  dropPrivileges(libc, user, spec.confinement);
 
   const child = spawn(path, spec.args.slice(1), {
     argv0: program,

@@ -1,3 +1,5 @@
+import type { Confinement } from '../security/confinement.js';
+
 /** What the engine sends an exec shim on fd 3: everything about the process to start. */
 export interface ExecSpec {
   /** Host PID of the container's PID 1: its namespaces are the ones to enter. */
@@ -10,6 +12,8 @@ export interface ExecSpec {
   userEnv: string[];
   workdir: string;
   user: string | undefined;
+  /** The container's seccomp filter and rlimits: an exec gets what its container has. */
+  confinement: Confinement;
   /** A PTY slave (host path) to use as stdio and controlling terminal; else the shim's pipes. */
   terminal?: string;
 }

@@ -11,13 +11,14 @@ import {
 import type { Libc } from '../libc/libc.js';
 import { SyscallError } from '../libc/syscall-error.js';
 import { bringUpLoopback } from '../network/loopback.js';
-import { dropPrivileges } from '../process/drop-privileges.js';
 import { explainExecFailure, resolveCommand } from '../process/command.js';
+import { dropPrivileges } from '../process/drop-privileges.js';
 import { buildEnvironment } from '../process/environment.js';
 import { resolveUser } from '../process/user.js';
 import { enterWorkingDirectory } from '../process/working-directory.js';
 import { setupRootfs } from '../rootfs/setup-rootfs.js';
-import type { InitSpec } from './init-spec.js';
+import { guardUntilExec, letOutliveEngine } from '../security/guard-until-exec.js';
+import { ERROR_FD, type InitSpec } from './init-spec.js';
 
 /**
  * The container's first process, from "PID 1 of a new PID namespace" to the user's
@@ -27,6 +28,8 @@ import type { InitSpec } from './init-spec.js';
  * *is* PID 1. Runs on Node's main thread only: namespaces and credentials are per thread.
  */
 export function containerInit(libc: Libc, spec: InitSpec): never {
+  // The engine reads the error pipe until execve: its closing means the engine is gone.
+  withContext('guarding the init until exec', () => guardUntilExec(libc, ERROR_FD));
   withContext('creating the mount, UTS, IPC, network and cgroup namespaces', () =>
     libc.unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP),
   );
@@ -51,10 +54,10 @@ export function containerInit(libc: Libc, spec: InitSpec): never {
   const [program = ''] = spec.args;
   const path = resolveCommand(program, env, spec.imageName);
 
-  dropPrivileges(libc, user);
-
   handOverFileDescriptors(libc);
   resetSignals(libc);
+  letOutliveEngine(libc);
+  dropPrivileges(libc, user, spec.confinement);
   try {
     libc.execve(path, spec.args, env);
   } catch (error) {

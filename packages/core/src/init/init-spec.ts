@@ -1,4 +1,5 @@
 import type { RootfsPlan } from '../rootfs/setup-rootfs.js';
+import type { Confinement } from '../security/confinement.js';
 import type { InitStdio } from './attach-stdio.js';
 
 /** What the engine sends a container's init over its spec pipe: everything decided. */
@@ -12,6 +13,8 @@ export interface InitSpec {
   userEnv: string[];
   workdir: string;
   user: string | undefined;
+  /** Seccomp filter and resource limits, applied right before execve. */
+  confinement: Confinement;
 }
 
 /** What the init sends back on its error pipe when it cannot exec the user's command. */

@@ -60,6 +60,7 @@ export const PR_CAPBSET_DROP = 24;
 export const PR_CAP_AMBIENT = 47;
 export const PR_CAP_AMBIENT_CLEAR_ALL = 4;
 export const PR_SET_PDEATHSIG = 1;
+export const PR_SET_DUMPABLE = 4;
 
 export const SIGKILL = 9;
 export const SIGTERM = 15;
@@ -68,6 +69,14 @@ export const SIG_SETMASK = 2;
 export const SYS_pivot_root = 155;
 export const SYS_openat2 = 437;
 export const SYS_pidfd_open = 434;
+export const SYS_keyctl = 250;
+export const SYS_seccomp = 317;
+
+export const KEYCTL_JOIN_SESSION_KEYRING = 1;
+export const SECCOMP_SET_MODE_FILTER = 1;
+export const RLIMIT_NOFILE = 7;
+export const POLLHUP = 0x10;
+export const POLLERR = 0x8;
 
 export const AF_INET = 2;
 export const SOCK_DGRAM = 2;

@@ -1,5 +1,14 @@
 import koffi from 'koffi';
-import { SIG_SETMASK, SYS_openat2, SYS_pidfd_open, SYS_pivot_root } from './constants.js';
+import {
+  KEYCTL_JOIN_SESSION_KEYRING,
+  SECCOMP_SET_MODE_FILTER,
+  SIG_SETMASK,
+  SYS_keyctl,
+  SYS_openat2,
+  SYS_pidfd_open,
+  SYS_pivot_root,
+  SYS_seccomp,
+} from './constants.js';
 import type { Libc } from './libc.js';
 import { SyscallError } from './syscall-error.js';
 
@@ -15,6 +24,7 @@ const c = {
   umount2: lib.func('int umount2(const char *target, int flags)'),
   chdir: lib.func('int chdir(const char *path)'),
   fchdir: lib.func('int fchdir(int fd)'),
+  getcwd: lib.func('char *getcwd(_Out_ uint8_t *buf, size_t size)'),
   open: lib.func('int open(const char *path, int flags, ...)'),
   close: lib.func('int close(int fd)'),
   dup3: lib.func('int dup3(int oldfd, int newfd, int flags)'),
@@ -40,7 +50,13 @@ const c = {
   ioctl: lib.func('int ioctl(int fd, unsigned long request, ...)'),
   strerror: lib.func('const char *strerror(int errnum)'),
   syscall: lib.func('long syscall(long number, ...)'),
+  poll: lib.func('int poll(void *fds, unsigned long nfds, int timeout)'),
+  getrlimit: lib.func('int getrlimit(int resource, void *rlim)'),
+  setrlimit: lib.func('int setrlimit(int resource, void *rlim)'),
 };
+
+// struct sock_fprog (linux/filter.h): the length, then a pointer to the instructions.
+const sockFprog = koffi.struct('sock_fprog', { len: 'uint16_t', filter: 'void *' });
 
 function fail(call: string, detail: string): never {
   const errno = koffi.errno();
@@ -84,6 +100,11 @@ export const koffiLibc: Libc = {
   },
   fchdir(fd, what) {
     check(c.fchdir(fd), 'fchdir', q(what));
+  },
+  getcwd() {
+    const buffer = Buffer.alloc(4096); // PATH_MAX
+    if (c.getcwd(buffer, buffer.length) === null) fail('getcwd', '');
+    return buffer.toString('utf8', 0, buffer.indexOf(0));
   },
   open(path, flags, mode = 0) {
     return check(c.open(path, flags, 'uint32_t', mode), 'open', q(path));
@@ -200,5 +221,46 @@ export const koffiLibc: Libc = {
   },
   ioctl(fd, request, arg, what) {
     return check(c.ioctl(fd, request, 'void *', arg), 'ioctl', `${q(what)}, ${hex(request)}`);
+  },
+  poll(fd, events, timeoutMs) {
+    // struct pollfd: int fd, short events, short revents.
+    const pollfd = Buffer.alloc(8);
+    pollfd.writeInt32LE(fd, 0);
+    pollfd.writeInt16LE(events, 4);
+    check(c.poll(pollfd, 1, timeoutMs), 'poll', String(fd));
+    return pollfd.readUInt16LE(6);
+  },
+  getrlimit(resource) {
+    const rlimit = Buffer.alloc(16);
+    check(c.getrlimit(resource, rlimit), 'getrlimit', String(resource));
+    return { soft: rlimit.readBigUInt64LE(0), hard: rlimit.readBigUInt64LE(8) };
+  },
+  setrlimit(resource, { soft, hard }) {
+    const rlimit = Buffer.alloc(16);
+    rlimit.writeBigUInt64LE(soft, 0);
+    rlimit.writeBigUInt64LE(hard, 8);
+    check(c.setrlimit(resource, rlimit), 'setrlimit', `${resource}, ${soft}, ${hard}`);
+  },
+  joinSessionKeyring(name) {
+    return check(
+      c.syscall(SYS_keyctl, 'int', KEYCTL_JOIN_SESSION_KEYRING, 'const char *', name),
+      'keyctl',
+      `KEYCTL_JOIN_SESSION_KEYRING, ${q(name)}`,
+    );
+  },
+  seccompSetModeFilter(program, flags) {
+    check(
+      c.syscall(
+        SYS_seccomp,
+        'unsigned int',
+        SECCOMP_SET_MODE_FILTER,
+        'unsigned int',
+        flags,
+        koffi.pointer(sockFprog),
+        { len: program.length / 8, filter: program },
+      ),
+      'seccomp',
+      `SECCOMP_SET_MODE_FILTER, ${hex(flags)}, ${program.length / 8} instructions`,
+    );
   },
 };

@@ -15,6 +15,12 @@ export interface CapabilitySets {
   inheritable: bigint;
 }
 
+/** A soft and a hard limit, as getrlimit(2) gives them (RLIM_INFINITY is 2^64-1). */
+export interface ResourceLimitValues {
+  soft: bigint;
+  hard: bigint;
+}
+
 export interface Libc {
   unshare(flags: number): void;
   /** `what` names the namespace file the fd came from, for the error message. */
@@ -29,6 +35,8 @@ export interface Libc {
   umount2(target: string, flags: number): void;
   pivotRoot(newRoot: string, putOld: string): void;
   chdir(path: string): void;
+  /** glibc's getcwd(3): fails with ENOENT when the directory is outside the process's root. */
+  getcwd(): string;
   fchdir(fd: number, what: string): void;
   open(path: string, flags: number, mode?: number): number;
   openat2(dirfd: number, path: string, how: OpenHow, what: string): number;
@@ -59,4 +67,12 @@ export interface Libc {
   socket(domain: number, type: number, protocol: number): number;
   /** ioctl with a pointer argument; the buffer is read and written in place. */
   ioctl(fd: number, request: number, arg: Buffer, what: string): number;
+  /** poll(2) on one fd; returns its revents. */
+  poll(fd: number, events: number, timeoutMs: number): number;
+  getrlimit(resource: number): ResourceLimitValues;
+  setrlimit(resource: number, limits: ResourceLimitValues): void;
+  /** keyctl(KEYCTL_JOIN_SESSION_KEYRING); `null` makes a new anonymous keyring. Returns its serial. */
+  joinSessionKeyring(name: string | null): number;
+  /** seccomp(SECCOMP_SET_MODE_FILTER): `program` is an array of struct sock_filter. */
+  seccompSetModeFilter(program: Buffer, flags: number): void;
 }

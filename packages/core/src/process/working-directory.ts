@@ -8,10 +8,11 @@ export function enterWorkingDirectory(libc: Libc, workdir: string): void {
     mkdirSync(workdir, { recursive: true });
     libc.chdir(workdir);
     // A directory reached through a leaked fd lies outside the root, and getcwd(3) says
-    // so by failing: refuse it (CVE-2024-21626).
+    // so by failing: refuse it (CVE-2024-21626). Not process.cwd(): Node caches the
+    // answer and refreshes it only on its own process.chdir().
     let cwd: string;
     try {
-      cwd = process.cwd();
+      cwd = libc.getcwd();
     } catch {
       cwd = '';
     }

@@ -8,9 +8,9 @@ export interface RecordedCall {
 
 /**
  * A Libc that makes no system call: it records each call with its arguments, hands out
- * fake fds from 100 up, and can be told to fail a call (optionally only when an argument
- * matches) with a given errno, so the engine's order and error paths can be tested
- * without root.
+ * fake fds from 100 up, answers getrlimit with 20000 for both limits and getcwd with "/",
+ * and can be told to fail a call (optionally only when an argument matches) with a given
+ * errno, so the engine's order and error paths can be tested without root.
  */
 export function recordingLibc() {
   const calls: RecordedCall[] = [];
@@ -30,6 +30,7 @@ export function recordingLibc() {
     ELOOP: 40,
     ENODEV: 19,
     EPERM: 1,
+    ENOSYS: 38,
   };
 
   const handler: ProxyHandler<Libc> = {
@@ -44,6 +45,8 @@ export function recordingLibc() {
           return nextFd++;
         if (call === 'execve')
           throw new SyscallError('execve', String(args[0]), 0, 'recorded, not executed');
+        if (call === 'getrlimit') return { soft: 20000n, hard: 20000n };
+        if (call === 'getcwd') return '/';
         return 0;
       };
     },

@@ -3,7 +3,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { AgentContext } from './context.js';
 
 const t = initTRPC.context<AgentContext>().create({
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape }) {
     // The message is for a person; stacks and internal paths stay in the agent's log.
     const { stack: _stack, ...data } = shape.data;
     return { ...shape, data };

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { O_DIRECTORY, O_RDONLY } from '../src/libc/constants.js';
+import { koffiLibc } from '../src/libc/koffi-libc.js';
+import { securityStore } from './support/security-containers.js';
+
+// A process exec'd into a running container goes through an exec shim: a Node process,
+// the host's own binary, that enters the container's namespaces and drops privileges.
+// The attacks of CVE-2019-5736 and CVE-2016-9962 were made on exactly that kind of
+// process, from inside the container. The shim must be out of reach, and the process
+// it starts must be confined like the container's own.
+
+const store = securityStore('security-exec');
+// A host directory the engine holds without close-on-exec: every shim it spawns inherits it.
+const leaked = koffiLibc.open(tmpdir(), O_RDONLY | O_DIRECTORY);
+let container = '';
+let stopContainer = async () => {};
+
+before(async () => {
+  const running = await store.engine.run(
+    { image: 'busybox', command: ['sleep', '600'], autoRemove: false },
+    { kind: 'log' },
+  );
+  container = running.id;
+  stopContainer = async () => {
+    process.kill(running.pid, 'SIGKILL');
+    await running.exited;
+  };
+});
+afterEach(async () => {
+  const record = store.engine.inspect(container);
+  assert.equal(record.state.status, 'running', 'the container is still up');
+});
+after(async () => {
+  await stopContainer();
+  await store.engine.remove(container);
+  store.assertNothingLeft();
+  store.cleanup();
+  koffiLibc.close(leaked);
+});
+
+describe('exec into a running container', () => {
+  test('the shim, the host binary that enters the container, cannot be reached through /proc (CVE-2019-5736, CVE-2016-9962)', async () => {
+    const { code, stdout } = await store.exec(container, [
+      'sh',
+      '-c',
+      'grep ^PPid /proc/$$/status; for p in /proc/[0-9]*; do readlink $p/exe; done; true',
+    ]);
+    assert.equal(code, 0);
+    const [parent, ...executables] = stdout.trim().split('\n');
+    // The shim stays in the host PID namespace: the process sees no parent at all, so
+    // there is no /proc/<pid> of it to open, ptrace or write through.
+    assert.equal(parent, 'PPid:\t0');
+    assert.ok(executables.length >= 2, 'the sleep and this shell');
+    for (const exe of executables) {
+      assert.equal(exe, '/bin/busybox', 'every process inside runs a binary of the image');
+    }
+  });
+
+  test('the exec process holds no fd of the shim or the engine', async () => {
+    const { stdout } = await store.exec(container, ['sh', '-c', 'ls /proc/$$/fd; true']);
+    assert.deepEqual(stdout.trim().split('\n'), ['0', '1', '2']);
+  });
+
+  test('the exec process is confined like the container: capabilities, no_new_privs, seccomp, limits', async () => {
+    const { stdout } = await store.exec(container, [
+      'sh',
+      '-c',
+      'grep -E "^(CapInh|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):" /proc/self/status; ulimit -n; unshare -U true || echo unshare-refused',
+    ]);
+    assert.deepEqual(stdout.trim().split('\n'), [
+      'CapInh:\t0000000000000000',
+      'CapEff:\t00000000a80425fb',
+      'CapBnd:\t00000000a80425fb',
+      'CapAmb:\t0000000000000000',
+      'NoNewPrivs:\t1',
+      'Seccomp:\t2',
+      '1024',
+      'unshare-refused',
+    ]);
+  });
+
+  test('the working directory of an exec cannot be a host fd either (CVE-2024-21626)', async () => {
+    for (let fd = 3; fd <= leaked + 2; fd++) {
+      const outcome = await store.engine
+        .exec(container, { args: ['pwd'], workdir: `/proc/self/fd/${fd}` })
+        .catch((error: Error) => error);
+      if (outcome instanceof Error) continue;
+      const chunks: Buffer[] = [];
+      for await (const chunk of outcome.stdout ?? []) chunks.push(chunk as Buffer);
+      await outcome.exited;
+      assert.match(Buffer.concat(chunks).toString(), /^\//, `fd ${fd}: a path inside the root`);
+    }
+  });
+});
