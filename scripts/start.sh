@@ -4,7 +4,7 @@
 # one-click sign-in link; Ctrl-C stops the agent, and the containers keep running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/prepare.sh busybox-static
+bash scripts/prepare.sh busybox-static attr zstd
 
 # The first run also creates the built-in busybox image in the store.
 npx cove run --rm busybox true

@@ -4,8 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # qemu and a Debian kernel boot a real cgroup v2 machine for the v2 cgroup tests;
-# Chromium runs the end-to-end tests (browser downloads do not work on these hosts).
-bash scripts/prepare.sh busybox-static qemu-system-x86 linux-image-cloud-amd64 cpio chromium
+# Chromium runs the end-to-end tests (browser downloads do not work on these hosts);
+# the image tests push to Debian's docker-registry with skopeo and umoci (openssl signs
+# its tokens) and need attr (opaque directories) and zstd (zstd layers).
+bash scripts/prepare.sh busybox-static qemu-system-x86 linux-image-cloud-amd64 cpio chromium \
+  attr zstd openssl skopeo umoci docker-registry
 
 npx biome check .
 npx turbo run typecheck --output-logs=errors-only

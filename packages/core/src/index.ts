@@ -1,11 +1,12 @@
 export * from './cgroup/index.js';
 export type { ContainerIo, RunningContainer } from './container/run-container.js';
-export { createEngine, type Engine, type EngineOptions } from './engine.js';
-export type { ExecOptions, ExecProcess } from './exec/exec-process.js';
-export { setTerminalSize, type TerminalSize } from './terminal/pty.js';
 export { parseSignal } from './container/signal-container.js';
-export { koffiLibc } from './libc/koffi-libc.js';
-export { containerPaths, storeLayout, type StoreLayout } from './store/store-layout.js';
+export { createEngine, type Engine, type EngineOptions } from './engine.js';
 export { CoveError, exitCodeOf } from './errors.js';
+export type { ExecOptions, ExecProcess } from './exec/exec-process.js';
+export * from './image/index.js';
+export { koffiLibc } from './libc/koffi-libc.js';
 export type { CapabilitySets, Libc, OpenHow } from './libc/libc.js';
 export { SyscallError } from './libc/syscall-error.js';
+export { containerPaths, type StoreLayout, storeLayout } from './store/store-layout.js';
+export { setTerminalSize, type TerminalSize } from './terminal/pty.js';

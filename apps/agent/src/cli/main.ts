@@ -2,11 +2,17 @@ import { CoveError, createEngine, exitCodeOf } from '@cove/core';
 import { agent } from './commands/agent.js';
 import { create } from './commands/create.js';
 import { exec } from './commands/exec.js';
+import { image } from './commands/image.js';
+import { imageImport } from './commands/image-import.js';
+import { images } from './commands/images.js';
 import { inspect } from './commands/inspect.js';
+import { login, logout } from './commands/login.js';
 import { logs } from './commands/logs.js';
 import { pause } from './commands/pause.js';
 import { ps } from './commands/ps.js';
+import { pull } from './commands/pull.js';
 import { rm } from './commands/rm.js';
+import { rmi } from './commands/rmi.js';
 import { run } from './commands/run.js';
 import { start } from './commands/start.js';
 import { stats } from './commands/stats.js';
@@ -34,6 +40,11 @@ Commands:
   stats     Live memory, pids and cpu of running containers (--no-stream, --format json)
   pause     Freeze every process of a container
   unpause   Thaw a paused container
+  images    List images and the disk they use (also: cove image ls)
+  pull      Download an image from a registry (--insecure: plain HTTP, loopback only)
+  import    Import an image archive: cove image import FILE NAME[:TAG]
+  rmi       Remove images no container uses
+  login     Log in to a registry (logout: forget the login)
 
 Options:
   --root DIR   The store (default: $COVE_ROOT or /var/lib/cove)
@@ -84,6 +95,20 @@ async function main(argv: string[]): Promise<number> {
       return pause(engine, args, true);
     case 'unpause':
       return pause(engine, args, false);
+    case 'images':
+      return images(engine, args);
+    case 'image':
+      return image(engine, args);
+    case 'import':
+      return imageImport(engine, args);
+    case 'pull':
+      return pull(engine, args);
+    case 'rmi':
+      return rmi(engine, args);
+    case 'login':
+      return login(engine, args);
+    case 'logout':
+      return logout(engine, args);
     default:
       throw new CoveError(`cove: unknown command "${command}" (see cove --help)`);
   }

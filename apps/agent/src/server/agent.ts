@@ -9,6 +9,7 @@ import { isAuthenticated, isSameOrigin } from './auth/authenticate.js';
 import { createRateLimiter } from './auth/rate-limiter.js';
 import { createSessions } from './auth/sessions.js';
 import { createEventBus } from './events/event-bus.js';
+import { handleImageUpload } from './http/image-upload.js';
 import { handleSession } from './http/session-routes.js';
 import { serveStatic } from './http/static-files.js';
 import type { Logger } from './log.js';
@@ -105,6 +106,12 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     }
     if (path.startsWith('/api/trpc/')) {
       trpcHandler(request, response);
+      return;
+    }
+    if (path === '/api/images/import') {
+      handleImageUpload(request, response, engine).catch((error) => {
+        log.error('image.upload-failed', { message: String(error) });
+      });
       return;
     }
     refuse(response, 404, `no API at ${path}`);

@@ -1,3 +1,5 @@
+import type { OciImageConfig } from './oci-schema.js';
+
 /** The parts of an OCI image config that decide how a container starts. */
 export interface ImageConfig {
   env: string[];
@@ -8,9 +10,21 @@ export interface ImageConfig {
 }
 
 export interface StoredImage {
+  /** The name as stored, without tag: `alpine`, `ghcr.io/owner/app`. */
   name: string;
+  /** The tag, or the digest for an image stored by digest alone. */
   tag: string;
   /** Read-only layer directories, topmost first (overlayfs lowerdir order). */
   layers: string[];
   config: ImageConfig;
+}
+
+export function runtimeConfig(config: OciImageConfig): ImageConfig {
+  return {
+    env: config.config?.Env ?? [],
+    entrypoint: config.config?.Entrypoint ?? [],
+    cmd: config.config?.Cmd ?? [],
+    workingDir: config.config?.WorkingDir ?? '',
+    user: config.config?.User ?? '',
+  };
 }

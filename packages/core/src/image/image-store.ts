@@ -1,77 +1,228 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ImageSummary } from '@cove/shared';
+import { listRecords } from '../container/container-store.js';
 import { CoveError } from '../errors.js';
-import type { StoreLayout } from '../store/store-layout.js';
+import { containerPaths, type StoreLayout } from '../store/store-layout.js';
+import { readBlob, removeBlob } from './blob-store.js';
 import { buildBusyboxRootfs, busyboxConfig } from './busybox-image.js';
-import type { ImageConfig, StoredImage } from './image-config.js';
+import { commitImage } from './commit-image.js';
+import type { Digest } from './digest.js';
+import { type ImageConfig, runtimeConfig, type StoredImage } from './image-config.js';
+import { withImageLock } from './image-lock.js';
+import { type ImagePaths, imagePaths } from './image-paths.js';
+import {
+  familiarName,
+  normalizeReference,
+  parseImageReference,
+  storedReference,
+} from './image-reference.js';
+import { type ImageRecord, listRefs, readRef, removeRef } from './image-refs.js';
+import {
+  installLayerFromDirectory,
+  layerLink,
+  listLayerDigests,
+  readLayer,
+  removeLayer,
+} from './layer-store.js';
+import { type OciImageConfig, parseImageConfig } from './oci-schema.js';
+import { manifestFor, ociConfigFrom } from './synthesized-image.js';
 
-const namePattern = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-const tagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+export const builtInBusybox = 'busybox:latest';
 
-export function parseImageReference(reference: string): { name: string; tag: string } {
-  const [name = '', tag = 'latest', ...rest] = reference.split(':');
-  if (rest.length || !namePattern.test(name) || !tagPattern.test(tag)) {
-    throw new CoveError(
-      `invalid image reference "${reference}": expected NAME[:TAG], e.g. busybox`,
-    );
-  }
-  return { name, tag };
+/** The overlay mount's options are copied into one page by mount(2); the last byte is NUL. */
+const mountOptionsLimit = 4095;
+
+function readConfig(paths: ImagePaths, record: ImageRecord): OciImageConfig {
+  return parseImageConfig(readBlob(paths, record.configDigest), `config of ${record.reference}`);
 }
 
-export function imageDirectory(layout: StoreLayout, name: string, tag: string): string {
-  return join(layout.images, name, tag);
+/** By name, or for `NAME@sha256:…` any stored name of that repository with that manifest. */
+function findImage(paths: ImagePaths, text: string): ImageRecord | undefined {
+  const reference = parseImageReference(text);
+  const exact = readRef(paths, storedReference(reference));
+  if (exact || !reference.digest) return exact;
+  const name = familiarName(reference);
+  return listRefs(paths).find(
+    (record) =>
+      record.manifestDigest === reference.digest &&
+      (record.reference.startsWith(`${name}:`) || record.reference.startsWith(`${name}@`)),
+  );
+}
+
+function checkMountOptionsFit(layout: StoreLayout, reference: string, lowers: string[]): void {
+  const container = containerPaths(layout, '0'.repeat(64));
+  const length =
+    `lowerdir=${lowers.join(':')},upperdir=${container.upper},workdir=${container.work}`.length;
+  if (length > mountOptionsLimit) {
+    throw new CoveError(
+      `image ${reference} has ${lowers.length} layers: its overlay mount options would take ${length} bytes, more than the kernel's ${mountOptionsLimit + 1}-byte page; use a store root with a shorter path (--root)`,
+    );
+  }
 }
 
 /**
- * Finds an image in the store. The built-in `busybox` is made on first use; it is
- * built in the store's tmp directory and renamed into place, so an interrupted build
- * never leaves a half image that later looks valid.
+ * The image `cove run` starts from: its layers as overlay lowers (topmost first) and its
+ * config. The built-in busybox is made on first use and then stored like any other image.
  */
-export function getImage(layout: StoreLayout, reference: string): StoredImage {
-  const { name, tag } = parseImageReference(reference);
-  const dir = imageDirectory(layout, name, tag);
-  if (!existsSync(join(dir, 'config.json')) && name === 'busybox' && tag === 'latest') {
-    installImage(layout, name, tag, busyboxConfig, buildBusyboxRootfs);
+export function getImage(layout: StoreLayout, text: string): StoredImage {
+  const paths = imagePaths(layout);
+  const reference = parseImageReference(text);
+  const stored = storedReference(reference);
+  let record = findImage(paths, text);
+  if (!record && stored === builtInBusybox) record = installBuiltInBusybox(layout);
+  if (!record) {
+    throw new CoveError(
+      `image ${stored} not found in the store: pull it (cove pull ${text}) or import it (cove image import FILE ${text})`,
+    );
   }
-  let config: ImageConfig;
-  try {
-    config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as ImageConfig;
-  } catch {
-    throw new CoveError(`image ${name}:${tag} not found in ${layout.images}`);
-  }
-  return { name, tag, layers: [join(dir, 'rootfs')], config };
+  const config = readConfig(paths, record);
+  const lowers = config.rootfs.diff_ids.map((diffId) => {
+    if (!readLayer(paths, diffId)) {
+      throw new CoveError(
+        `image ${stored} is damaged: its layer ${diffId} is missing from the store; pull or import it again`,
+      );
+    }
+    return layerLink(paths, diffId);
+  });
+  lowers.reverse();
+  checkMountOptionsFit(layout, stored, lowers);
+  return {
+    name: familiarName(reference),
+    tag: reference.tag ?? reference.digest ?? '',
+    layers: lowers,
+    config: runtimeConfig(config),
+  };
 }
 
-/** Builds an image's root filesystem with `build` and moves it into the store atomically. */
+/**
+ * Stores a one-layer image whose root filesystem `build` lays out in a directory. The
+ * layer is kept under the digest of its tar form, like a layer that came as a tar.
+ */
 export function installImage(
   layout: StoreLayout,
   name: string,
   tag: string,
   config: ImageConfig,
   build: (rootfs: string) => void,
-): void {
-  mkdirSync(layout.tmp, { recursive: true, mode: 0o700 });
-  const staging = mkdtempSync(join(layout.tmp, 'image-'));
-  try {
-    build(join(staging, 'rootfs'));
-    writeFileSync(join(staging, 'config.json'), JSON.stringify(config, null, 2));
-    const target = imageDirectory(layout, name, tag);
-    mkdirSync(join(layout.images, name), { recursive: true, mode: 0o700 });
+): ImageRecord {
+  const paths = imagePaths(layout);
+  const reference = normalizeReference(`${name}:${tag}`);
+  const layer = installLayerFromDirectory(paths, build);
+  const oci = Buffer.from(
+    JSON.stringify(ociConfigFrom(config, [layer.diffId], `cove: built ${reference}`), null, 2),
+  );
+  return commitImage(paths, reference, { config: oci, manifest: manifestFor(oci, [layer]) });
+}
+
+/** Under the lock, so that two first runs at once build busybox once. */
+function installBuiltInBusybox(layout: StoreLayout): ImageRecord {
+  const paths = imagePaths(layout);
+  return withImageLock(
+    paths,
+    () =>
+      readRef(paths, builtInBusybox) ??
+      installImage(layout, 'busybox', 'latest', busyboxConfig, (rootfs) =>
+        buildBusyboxRootfs(rootfs),
+      ),
+  );
+}
+
+function imageSize(paths: ImagePaths, config: OciImageConfig): number {
+  return config.rootfs.diff_ids.reduce(
+    (total, diffId) => total + (readLayer(paths, diffId)?.sizeBytes ?? 0),
+    0,
+  );
+}
+
+export function listImages(layout: StoreLayout): ImageSummary[] {
+  const paths = imagePaths(layout);
+  return listRefs(paths).flatMap((record) => {
+    let config: OciImageConfig;
     try {
-      renameSync(staging, target);
-    } catch (error) {
-      // Another process installed it first: theirs is as good as ours.
-      if (!existsSync(join(target, 'config.json'))) throw error;
+      config = readConfig(paths, record);
+    } catch {
+      return [];
     }
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
+    return [
+      {
+        reference: record.reference,
+        digest: record.manifestDigest,
+        sizeBytes: imageSize(paths, config),
+        createdAt: config.created ?? record.storedAt,
+      },
+    ];
+  });
+}
+
+export interface ImageDiskUsage {
+  images: number;
+  layers: number;
+  /** File data of every layer in the store, each counted once however many images share it. */
+  bytes: number;
+}
+
+export function imageDiskUsage(layout: StoreLayout): ImageDiskUsage {
+  const paths = imagePaths(layout);
+  const layers = listLayerDigests(paths).map((diffId) => readLayer(paths, diffId));
+  let blobBytes = 0;
+  try {
+    for (const name of readdirSync(paths.blobs))
+      blobBytes += statSync(join(paths.blobs, name)).size;
+  } catch {}
+  return {
+    images: listRefs(paths).length,
+    layers: layers.length,
+    bytes: layers.reduce((total, layer) => total + (layer?.sizeBytes ?? 0), blobBytes),
+  };
+}
+
+function sameImage(containerImage: string, reference: string): boolean {
+  try {
+    return normalizeReference(containerImage) === reference;
+  } catch {
+    return false;
   }
+}
+
+export interface RemovedImage {
+  reference: string;
+  /** Layers no other image needed, deleted with it. */
+  removedLayers: Digest[];
+}
+
+/**
+ * Removes an image's name and then whatever of it no other name needs: its manifest,
+ * config and layers. Refused while any container, running or not, was made from it.
+ */
+export function removeImage(layout: StoreLayout, text: string): RemovedImage {
+  const paths = imagePaths(layout);
+  const reference = normalizeReference(text);
+  const users = listRecords(layout).filter((record) => sameImage(record.spec.image, reference));
+  if (users.length) {
+    const names = users.map((record) => `${record.name} (${record.state.status})`).join(', ');
+    throw new CoveError(
+      `image ${reference} is used by ${users.length === 1 ? 'container' : 'containers'} ${names}: remove ${users.length === 1 ? 'it' : 'them'} first (cove rm)`,
+    );
+  }
+  return withImageLock(paths, () => {
+    const record = readRef(paths, reference);
+    if (!record) throw new CoveError(`no such image: ${reference}`);
+    const removed = readConfig(paths, record);
+    removeRef(paths, reference);
+    const remaining = listRefs(paths);
+    const needed = new Set<string>();
+    for (const other of remaining) {
+      needed.add(other.manifestDigest);
+      needed.add(other.configDigest);
+      try {
+        for (const diffId of readConfig(paths, other).rootfs.diff_ids) needed.add(diffId);
+      } catch {}
+    }
+    if (!needed.has(record.manifestDigest)) removeBlob(paths, record.manifestDigest);
+    if (!needed.has(record.configDigest)) removeBlob(paths, record.configDigest);
+    const removedLayers = [...new Set(removed.rootfs.diff_ids)].filter((d) => !needed.has(d));
+    for (const diffId of removedLayers) removeLayer(paths, diffId);
+    return { reference, removedLayers };
+  });
 }

@@ -1,5 +1,6 @@
 import { router } from '../trpc/trpc.js';
 import { containersRouter } from './containers.js';
+import { imagesRouter } from './images.js';
 import { statsRouter } from './stats.js';
 import { systemRouter } from './system.js';
 import { terminalsRouter } from './terminals.js';
@@ -8,6 +9,7 @@ export const appRouter = router({
   system: systemRouter,
   containers: containersRouter,
   stats: statsRouter,
+  images: imagesRouter,
   terminals: terminalsRouter,
 });
 

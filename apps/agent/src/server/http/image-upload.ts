@@ -1,0 +1,63 @@
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { CoveError, type Engine, importImage, listImages } from '@cove/core';
+
+/** A rootfs tarball or image archive of up to 8 GiB; the import checks the rest. */
+const maxUploadBytes = 8 * 1024 ** 3;
+
+function json(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/**
+ * `POST /api/images/import?reference=NAME:TAG`: the archive is the raw body, streamed to
+ * a temporary file in the store (never held in memory), then imported like
+ * `cove image import`. tRPC carries JSON; an archive is better as plain bytes.
+ */
+export async function handleImageUpload(
+  request: IncomingMessage,
+  response: ServerResponse,
+  engine: Engine,
+): Promise<void> {
+  if (request.method !== 'POST') return json(response, 405, { error: 'use POST' });
+  const reference = new URL(request.url ?? '/', 'http://agent').searchParams.get('reference');
+  if (!reference) return json(response, 400, { error: 'name the image: ?reference=NAME:TAG' });
+  const length = Number(request.headers['content-length'] ?? 0);
+  if (length > maxUploadBytes) return json(response, 413, { error: 'the archive is over 8 GiB' });
+  mkdirSync(engine.layout.tmp, { recursive: true, mode: 0o700 });
+  const file = join(
+    engine.layout.tmp,
+    `upload-${process.pid}-${Date.now()}-${Math.random().toString(16).slice(2)}`,
+  );
+  try {
+    let received = 0;
+    request.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxUploadBytes) request.destroy(new CoveError('the archive is over 8 GiB'));
+    });
+    await pipeline(request, createWriteStream(file, { mode: 0o600 }));
+    const result = await importImage(engine.layout, file, reference);
+    const summary = listImages(engine.layout).find((image) => image.reference === result.reference);
+    json(
+      response,
+      200,
+      summary ?? {
+        reference: result.reference,
+        digest: result.digest,
+        sizeBytes: 0,
+        createdAt: null,
+      },
+    );
+  } catch (error) {
+    json(response, error instanceof CoveError ? 400 : 500, {
+      error:
+        error instanceof CoveError
+          ? error.message
+          : 'the import failed; the agent log has the details',
+    });
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
