@@ -99,14 +99,18 @@ export function createEngine(options: EngineOptions): Engine {
     record.spec.tty ? { kind: 'terminal', cols: 80, rows: 24 } : { kind: 'log' };
 
   const afterExit = async (record: ContainerRecord, exitCode: number | null) => {
-    emit(record, 'died', exitCode);
     let latest: ContainerRecord;
     try {
       latest = findRecordById(layout, record.id);
     } catch {
+      emit(record, 'died', exitCode);
       if (record.spec.autoRemove) emit(record, 'removed');
       return;
     }
+    // An OOM kill that ends the container is seen only here: its cgroup is gone before
+    // anyone samples the OOM counter again.
+    if (latest.state.oomKilled) emit(latest, 'oom');
+    emit(latest, 'died', exitCode);
     if (context.stopping?.has(record.id)) return;
     const delay = restartDelay(latest, exitCode);
     if (delay === null) return;
