@@ -46,5 +46,7 @@ export async function agent(root: string, args: string[]): Promise<number> {
     process.once('SIGINT', stop);
   });
   await running.close();
-  return 0;
+  // The containers this agent started are its children, and Node keeps waiting for
+  // children: leave now. They run on in their own sessions, and the next agent adopts them.
+  process.exit(0);
 }

@@ -1,0 +1,55 @@
+import type { RestartPolicy } from '@cove/shared';
+
+/** The create form as typed: every field a string or a switch, parsed only on the way out. */
+export interface CreateFormValues {
+  image: string;
+  name: string;
+  command: string;
+  hostname: string;
+  /** One KEY=VALUE per line. */
+  env: string;
+  /** One SRC:DST[:ro] per line. */
+  volumes: string;
+  workdir: string;
+  user: string;
+  memory: string;
+  memorySwap: string;
+  pids: string;
+  cpus: string;
+  cpuShares: string;
+  restart: RestartPolicy['name'];
+  restartRetries: string;
+  tty: boolean;
+  autoRemove: boolean;
+  start: boolean;
+  openTerminal: boolean;
+}
+
+export type TextField = {
+  [K in keyof CreateFormValues]: CreateFormValues[K] extends string ? K : never;
+}[keyof CreateFormValues];
+
+/** Errors by field; `form` holds what belongs to no single field. */
+export type FieldErrors = Partial<Record<TextField | 'form', string>>;
+
+export const initialFormValues: CreateFormValues = {
+  image: 'busybox',
+  name: '',
+  command: '',
+  hostname: '',
+  env: '',
+  volumes: '',
+  workdir: '',
+  user: '',
+  memory: '',
+  memorySwap: '',
+  pids: '',
+  cpus: '',
+  cpuShares: '',
+  restart: 'no',
+  restartRetries: '',
+  tty: false,
+  autoRemove: false,
+  start: true,
+  openTerminal: false,
+};

@@ -1,0 +1,45 @@
+import type { TextField } from './form-values';
+
+const limitFields: Record<string, TextField> = {
+  memory: 'memory',
+  memorySwap: 'memorySwap',
+  pids: 'pids',
+  cpus: 'cpus',
+  cpuShares: 'cpuShares',
+};
+
+const topFields: Record<string, TextField> = {
+  image: 'image',
+  name: 'name',
+  hostname: 'hostname',
+  command: 'command',
+  env: 'env',
+  volumes: 'volumes',
+  workdir: 'workdir',
+  user: 'user',
+  restart: 'restart',
+};
+
+export interface PathIssue {
+  path: readonly PropertyKey[];
+  message: string;
+}
+
+/**
+ * Which form field a schema issue belongs to, and its message as the field shows it. The
+ * spec's lists are one line per entry in the form, so their issues name the line.
+ */
+export function fieldForIssue(issue: PathIssue): { field: TextField | 'form'; message: string } {
+  const [first, second, third] = issue.path;
+  if (first === 'limits' && typeof second === 'string' && limitFields[second]) {
+    return { field: limitFields[second], message: issue.message };
+  }
+  if ((first === 'env' || first === 'volumes') && typeof second === 'number') {
+    const part = typeof third === 'string' ? `${third} ` : '';
+    return { field: first, message: `line ${second + 1}: ${part}${issue.message}` };
+  }
+  if (typeof first === 'string' && topFields[first]) {
+    return { field: topFields[first], message: issue.message };
+  }
+  return { field: 'form', message: issue.message };
+}

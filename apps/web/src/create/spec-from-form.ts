@@ -1,0 +1,130 @@
+import {
+  type ContainerSpec,
+  type ContainerSpecInput,
+  ContainerSpecSchema,
+  parseSize,
+  parseVolume,
+  type Volume,
+} from '@cove/shared';
+import type { CreateFormValues, FieldErrors } from './form-values';
+import { fieldForIssue } from './issue-field';
+import { splitCommandLine } from './split-command-line';
+
+export type SpecResult =
+  | { ok: true; spec: ContainerSpec; errors: FieldErrors }
+  | { ok: false; errors: FieldErrors };
+
+/**
+ * Turns the form into a container spec and validates it with the shared schema, the same
+ * one the agent applies: the form's errors are the agent's errors, shown before submit.
+ * Text that must be parsed first (command line, volumes, numbers) is checked here.
+ */
+export function specFromForm(values: CreateFormValues): SpecResult {
+  const errors: FieldErrors = {};
+  const text = (value: string) => value.trim() || undefined;
+
+  let command: string[] = [];
+  try {
+    command = splitCommandLine(values.command);
+  } catch (error) {
+    errors.command = (error as Error).message;
+  }
+
+  const volumes: Volume[] = [];
+  lines(values.volumes).forEach((line, index) => {
+    try {
+      volumes.push(parseVolume(line));
+    } catch (error) {
+      errors.volumes ??= `line ${index + 1}: ${(error as Error).message}`;
+    }
+  });
+
+  const pids = wholeNumber(values.pids, 'pids', errors, 'a number of processes, like 64');
+  const cpuShares = wholeNumber(values.cpuShares, 'cpuShares', errors, 'a whole number, like 512');
+  const cpus = decimal(values.cpus, errors);
+  const retries = wholeNumber(values.restartRetries, 'restartRetries', errors, 'a whole number');
+
+  const spec: ContainerSpecInput = {
+    image: values.image.trim(),
+    name: text(values.name),
+    hostname: text(values.hostname),
+    command,
+    env: lines(values.env),
+    volumes,
+    workdir: text(values.workdir),
+    user: text(values.user),
+    autoRemove: values.autoRemove,
+    tty: values.tty,
+    limits: {
+      memory: text(values.memory),
+      memorySwap: text(values.memorySwap),
+      pids,
+      cpus,
+      cpuShares,
+    },
+    restart:
+      values.restart === 'on-failure' && retries !== undefined
+        ? { name: 'on-failure', maxRetries: retries }
+        : { name: values.restart },
+  };
+
+  const parsed = ContainerSpecSchema.safeParse(spec);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const { field, message } = fieldForIssue(issue);
+      errors[field] ??= message;
+    }
+  }
+  checkSwap(values, errors);
+
+  if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, spec: parsed.data, errors };
+}
+
+function lines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
+
+function wholeNumber(
+  value: string,
+  field: 'pids' | 'cpuShares' | 'restartRetries',
+  errors: FieldErrors,
+  example: string,
+): number | undefined {
+  const trimmed = value.trim();
+  if (!trimmed) return undefined;
+  if (!/^\d+$/.test(trimmed)) {
+    errors[field] = `must be ${example}`;
+    return undefined;
+  }
+  return Number(trimmed);
+}
+
+function decimal(value: string, errors: FieldErrors): number | undefined {
+  const trimmed = value.trim();
+  if (!trimmed) return undefined;
+  if (!/^(\d+\.?\d*|\.\d+)$/.test(trimmed)) {
+    errors.cpus = 'must be a number of CPUs, like 0.5 or 2';
+    return undefined;
+  }
+  return Number(trimmed);
+}
+
+/** The kernel's rule as the engine enforces it: memory-swap is memory plus swap. */
+function checkSwap(values: CreateFormValues, errors: FieldErrors) {
+  if (!values.memorySwap.trim() || errors.memorySwap || errors.memory) return;
+  if (!values.memory.trim()) {
+    errors.memorySwap = 'needs a memory limit too: memory-swap is memory plus swap';
+    return;
+  }
+  try {
+    if (parseSize(values.memorySwap) < parseSize(values.memory)) {
+      errors.memorySwap = 'must be at least the memory limit: it is memory plus swap';
+    }
+  } catch {
+    // The schema already reported the unreadable size.
+  }
+}
