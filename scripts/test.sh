@@ -23,8 +23,8 @@ npm run test:e2e 2>&1 | tee -a "$log" || status=$?
 # node --test prints "# pass N"; Playwright prints "  N passed" and "  N failed".
 sum() {
   {
-    grep -oE "[#ℹ] $1 [0-9]+" "$log" | awk '{ print $3 }'
-    grep -oE "^ +[0-9]+ $2( |$)" "$log" | awk '{ print $1 }'
+    grep -oE "[#ℹ] $1 [0-9]+" "$log" | awk '{ print $3 }' || true
+    grep -oE "^ +[0-9]+ $2( |$)" "$log" | awk '{ print $1 }' || true
   } | awk '{ total += $1 } END { print total + 0 }'
 }
 passed=$(sum pass passed)
