@@ -31,6 +31,9 @@ export async function stopContainer(
         throw new CoveError(`container ${record.name} did not die after SIGKILL`);
       }
     }
+    // Whoever started it may be gone (the CLI, an earlier agent): nobody else would
+    // remove the emptied cgroup. Removing is idempotent.
+    await cgroup.remove().catch(() => {});
   } finally {
     context.stopping?.delete(record.id);
   }
