@@ -55,6 +55,9 @@ export interface Engine {
   logPath(reference: string): string;
   stats(reference: string): Promise<CgroupStats>;
   oomKillCount(reference: string): Promise<number>;
+  /** A cgroup reading by full id, without reading the record: for a sampler that has it. */
+  cgroupStats(id: string): Promise<CgroupStats>;
+  cgroupOomKills(id: string): Promise<number>;
   exec(reference: string, options: ExecOptions): Promise<ExecProcess>;
   /** Records containers that died unseen (e.g. while no agent ran) and applies their policy. */
   reconcile(): Promise<void>;
@@ -193,6 +196,8 @@ export function createEngine(options: EngineOptions): Engine {
     logPath: (reference) => containerPaths(layout, find(reference).id).log,
     stats: (reference) => readContainerStats(context, refresh(find(reference))),
     oomKillCount: (reference) => context.cgroupFor(find(reference).id).oomKillCount(),
+    cgroupStats: (id) => context.cgroupFor(id).stats(),
+    cgroupOomKills: (id) => context.cgroupFor(id).oomKillCount(),
     exec: (reference, execOptions) => execInContainer(context, find(reference), execOptions),
     reconcile: async () => {
       for (const record of listRecords(layout)) {

@@ -1,5 +1,5 @@
 import { EventEmitter, on } from 'node:events';
-import { type CgroupStats, cpuPercent, type Engine } from '@cove/core';
+import { type CgroupStats, containerPaths, cpuPercent, type Engine } from '@cove/core';
 import type { ContainerRecord, StatsSample } from '@cove/shared';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../log.js';
@@ -63,30 +63,31 @@ export function createStatsSampler(engine: Engine, events: EventBus, log: Logger
     return reading;
   };
 
+  let ticks = 0;
   const tick = async () => {
     if (ticking) return; // a slow tick (a busy disk) skips the next instead of piling up
     ticking = true;
     try {
-      await engine.reconcile();
-      const live = engine
-        .list()
-        .filter((r) => r.state.status === 'running' || r.state.status === 'paused');
+      // Containers that died unseen are rare; looking for them every 5 s is enough.
+      if (ticks++ % 5 === 0) await engine.reconcile();
+      const records = engine.list();
+      const live = records.filter(
+        (r) => r.state.status === 'running' || r.state.status === 'paused',
+      );
       const readings = await Promise.all(
         live.map(async (r) => ({ id: r.id, sample: await sample(r) })),
       );
       for (const record of live) {
-        if (rotateLogIfLarge(engine.logPath(record.id))) {
+        if (rotateLogIfLarge(containerPaths(engine.layout, record.id).log)) {
           log.info('logs.rotated', { id: record.id.slice(0, 12), name: record.name });
         }
       }
       latestTick = readings.filter(
         (r): r is { id: string; sample: StatsSample } => r.sample !== null,
       );
-      const liveIds = new Set(live.map((r) => r.id));
-      for (const id of tracked.keys()) {
-        // Exited containers keep their history for a reload, until removed.
-        if (!liveIds.has(id) && !engine.list().some((r) => r.id === id)) tracked.delete(id);
-      }
+      // Exited containers keep their history for a reload, until removed.
+      const known = new Set(records.map((r) => r.id));
+      for (const id of tracked.keys()) if (!known.has(id)) tracked.delete(id);
       emitter.emit('tick', latestTick);
     } catch (error) {
       log.error('stats.tick-failed', { message: (error as Error).message });
