@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { CgroupError, type CgroupManager, createCgroupManager } from '../src/cgroup/index.js';
 import {
@@ -107,6 +108,17 @@ describe('cgroup v1 manager on a cgroupfs-shaped temp dir', () => {
     });
   });
 
+  test('stats of a cgroup that is gone fail with the file read and ENOENT', async () => {
+    rmSync(`${fs.root}/${MEMORY}/memory.stat`);
+    await assert.rejects(container.stats(), (error: unknown) => {
+      assert.ok(error instanceof CgroupError);
+      assert.equal(error.code, 'ENOENT');
+      assert.equal(error.path, `${fs.root}/${MEMORY}/memory.stat`);
+      assert.match(error.message, /^read .*memory\.stat: ENOENT \(no such file or directory\)$/);
+      return true;
+    });
+  });
+
   test('oomKillCount reads the oom_kill line of memory.oom_control', async () => {
     assert.equal(await container.oomKillCount(), 3);
   });
@@ -122,6 +134,36 @@ describe('cgroup v1 manager on a cgroupfs-shaped temp dir', () => {
     await container.addProcess(4242);
     for (const path of container.paths) {
       assert.equal(fs.read(`${path.slice(fs.root.length + 1)}/cgroup.procs`), '4242');
+    }
+  });
+
+  test('addProcess tries every hierarchy and then reports the one that failed', async () => {
+    rmSync(`${fs.root}/pids/cove/web`, { recursive: true });
+    await assert.rejects(container.addProcess(4242), (error: unknown) => {
+      assert.ok(error instanceof CgroupError);
+      assert.equal(error.path, `${fs.root}/pids/cove/web/cgroup.procs`);
+      assert.equal(error.code, 'ENOENT');
+      return true;
+    });
+    for (const path of container.paths.filter((p) => !p.includes('/pids/'))) {
+      assert.equal(fs.read(`${path.slice(fs.root.length + 1)}/cgroup.procs`), '4242');
+    }
+  });
+
+  test('create makes the cgroup and its parents in every hierarchy; remove takes them away', async () => {
+    const db = createCgroupManager({
+      name: 'db',
+      parent: 'cove/team',
+      root: fs.root,
+      readFile: procFiles(HYBRID_PROC_SELF_CGROUP, HYBRID_MOUNTINFO),
+    });
+    await db.create();
+    for (const path of db.paths) assert.ok(existsSync(path), `${path} was made`);
+    await db.remove();
+    for (const path of db.paths) {
+      assert.ok(!existsSync(path), `${path} was removed`);
+      assert.ok(!existsSync(dirname(path)), `its empty parent ${dirname(path)} was removed`);
+      assert.ok(existsSync(dirname(dirname(path))), 'the parent shared with web stays');
     }
   });
 });
