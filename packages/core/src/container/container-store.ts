@@ -44,6 +44,8 @@ export function findRecord(layout: StoreLayout, reference: string): ContainerRec
   try {
     id = readlinkSync(join(layout.names, reference));
   } catch {}
+  // A full id names its directory: read it, rather than every record for a prefix match.
+  if (!id && /^[0-9a-f]{64}$/.test(reference) && readRecord(layout, reference)) id = reference;
   if (!id && /^[0-9a-f]{1,64}$/.test(reference)) {
     const matches = listRecords(layout).filter((r) => r.id.startsWith(reference));
     if (matches.length > 1) {

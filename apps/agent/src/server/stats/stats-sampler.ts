@@ -38,8 +38,8 @@ export function createStatsSampler(engine: Engine, events: EventBus, log: Logger
     let oomKills: number;
     try {
       [stats, oomKills] = await Promise.all([
-        engine.stats(record.id),
-        engine.oomKillCount(record.id),
+        engine.cgroupStats(record.id),
+        engine.cgroupOomKills(record.id),
       ]);
     } catch {
       return null; // it ended between the listing and the read
