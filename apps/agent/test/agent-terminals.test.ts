@@ -59,10 +59,24 @@ test("an exec'd shell is inside the container: its hostname, its PIDs", async ()
 
 test('Ctrl-C interrupts the foreground job and the prompt returns', async () => {
   const { socket, screen, type } = await openShell();
-  // The marker's output (not the echo of the typed line) proves the shell has given the
-  // terminal back to cooked mode and runs the list: Ctrl-C now means SIGINT.
-  type('echo sleeping-$((20+1)); sleep 1000; echo after-sleep\r');
-  await screen.waitFor(/\r\nsleeping-21\r\n/);
+  type('sleep 999; echo after-sleep\r');
+  // Ctrl-C means SIGINT to the foreground job only once the shell has forked `sleep` and
+  // made it the terminal's foreground group, which the child does before it execs: so
+  // wait until `sleep 999` runs, as a second exec in the container sees it.
+  const watcher = await agent.client.terminals.open.mutate({
+    container: 'term',
+    mode: 'exec',
+    command: [
+      'sh',
+      '-c',
+      'until ps -o args | grep -q "^sleep 999"; do sleep 0.05; done; echo sleep-is-running',
+    ],
+    cols: 80,
+    rows: 24,
+  });
+  const watcherSocket = agent.terminalSocket(watcher.id);
+  await screenReader(watcherSocket).waitFor(/sleep-is-running/);
+  watcherSocket.close();
   type('\x03');
   await screen.waitFor(/\^C\r\n\/ # /);
   assert.doesNotMatch(
