@@ -10,3 +10,4 @@ export type { CapabilitySets, Libc, OpenHow } from './libc/libc.js';
 export { SyscallError } from './libc/syscall-error.js';
 export { containerPaths, type StoreLayout, storeLayout } from './store/store-layout.js';
 export { setTerminalSize, type TerminalSize } from './terminal/pty.js';
+export { openTerminalStreams } from './terminal/terminal-streams.js';

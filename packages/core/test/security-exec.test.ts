@@ -82,15 +82,15 @@ describe('exec into a running container', () => {
   });
 
   test('the working directory of an exec cannot be a host fd either (CVE-2024-21626)', async () => {
+    // The shim stays outside the container's PID namespace, so from the container's /proc
+    // its fds have no path at all; and a path that did resolve outside the root would be
+    // refused by the getcwd check. Either way, no process may start there.
     for (let fd = 3; fd <= leaked + 2; fd++) {
       const outcome = await store.engine
         .exec(container, { args: ['pwd'], workdir: `/proc/self/fd/${fd}` })
         .catch((error: Error) => error);
-      if (outcome instanceof Error) continue;
-      const chunks: Buffer[] = [];
-      for await (const chunk of outcome.stdout ?? []) chunks.push(chunk as Buffer);
-      await outcome.exited;
-      assert.match(Buffer.concat(chunks).toString(), /^\//, `fd ${fd}: a path inside the root`);
+      assert.ok(outcome instanceof Error, `fd ${fd}: an exec started with a host fd as its cwd`);
+      assert.match(outcome.message, /working directory/);
     }
   });
 });

@@ -56,7 +56,8 @@ function numberFlag(flag: string, text: string | undefined): number | undefined 
   return value;
 }
 
-function environmentEntries(values: string[]): string[] {
+/** `-e KEY=VALUE` as given; `-e KEY` alone copies the caller's value, as Docker does. */
+export function environmentEntries(values: string[]): string[] {
   return values.flatMap((entry) => {
     if (entry.includes('=')) return [entry];
     const value = callerEnvironmentValue(entry);

@@ -1,8 +1,4 @@
-import tty from 'node:tty';
-import { koffiLibc, setTerminalSize } from '@cove/core';
-
-/** fcntl(2): duplicate an fd, close-on-exec. */
-const F_DUPFD_CLOEXEC = 1030;
+import { koffiLibc, openTerminalStreams, setTerminalSize } from '@cove/core';
 
 /**
  * Connects the user's terminal to a container's PTY, as `docker run -it` does: the
@@ -15,10 +11,7 @@ export async function relayTerminal(
   exited: Promise<number>,
   interactive: boolean,
 ): Promise<number> {
-  const output = new tty.ReadStream(master);
-  const input = new tty.WriteStream(koffiLibc.fcntl(master, F_DUPFD_CLOEXEC, 0));
-  output.on('error', () => {}); // EIO when the last process on the terminal is gone
-  input.on('error', () => {});
+  const { output, input } = openTerminalStreams(koffiLibc, master);
   output.pipe(process.stdout, { end: false });
 
   const stdin = process.stdin;

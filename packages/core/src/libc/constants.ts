@@ -52,6 +52,7 @@ export const F_SETFD = 2;
 export const F_GETFL = 3;
 export const F_SETFL = 4;
 export const FD_CLOEXEC = 1;
+export const F_DUPFD_CLOEXEC = 1030;
 
 export const CLOSE_RANGE_CLOEXEC = 1 << 2;
 

@@ -1,6 +1,6 @@
 import type { Engine } from '@cove/core';
 import { CoveError } from '@cove/core';
-import { callerEnvironmentValue } from '../env.js';
+import { environmentEntries } from '../container-flags.js';
 import { parseFlags } from '../parse-flags.js';
 import { relayTerminal } from '../terminal-relay.js';
 
@@ -34,11 +34,7 @@ export async function exec(engine: Engine, args: string[]): Promise<number> {
     throw new CoveError('cove exec: name a container and a command: cove exec CONTAINER COMMAND');
   }
   const interactive = flags.has('interactive');
-  const env = (flags.get('env') ?? []).flatMap((entry) => {
-    if (entry.includes('=')) return [entry];
-    const value = callerEnvironmentValue(entry);
-    return value === undefined ? [] : [`${entry}=${value}`];
-  });
+  const env = environmentEntries(flags.get('env') ?? []);
   const process_ = await engine.exec(container, {
     args: command,
     env,

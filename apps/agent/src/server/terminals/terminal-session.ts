@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import tty from 'node:tty';
-import { type Libc, setTerminalSize, type TerminalSize } from '@cove/core';
+import type tty from 'node:tty';
+import { type Libc, openTerminalStreams, setTerminalSize, type TerminalSize } from '@cove/core';
 import type { TerminalServerMessage, TerminalSession } from '@cove/shared';
 
-/** fcntl(2): duplicate an fd, close-on-exec. */
-const F_DUPFD_CLOEXEC = 1030;
 /** Output kept for a client that attaches later or re-attaches after a reload. */
 const scrollbackBytes = 256 * 1024;
 /** Unacknowledged bytes at which the program is paused, and at which it resumes. */
@@ -49,13 +47,8 @@ export class PtySession {
     readonly command: string[],
     exited: Promise<number>,
   ) {
-    this.output = new tty.ReadStream(master);
-    // Each stream closes its own fd: the writer gets a duplicate, never the same number.
-    this.input = new tty.WriteStream(libc.fcntl(master, F_DUPFD_CLOEXEC, 0));
+    ({ output: this.output, input: this.input } = openTerminalStreams(libc, master));
     this.output.on('data', (chunk: Buffer) => this.broadcast(chunk));
-    // EIO once the last slave fd closes: the program and its children are gone.
-    this.output.on('error', () => {});
-    this.input.on('error', () => {});
     exited.then(
       (code) => this.finish(code),
       () => this.finish(null),
