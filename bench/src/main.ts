@@ -6,6 +6,7 @@ import { type BenchContext, fullRepetitions, quickRepetitions } from './bench-co
 import { type AgentProcess, startAgentProcess } from './cove/agent-process.js';
 import { removeEverything } from './cove/container-batch.js';
 import { removeAllContainers } from './cove/engine-cleanup.js';
+import { measureApi } from './figures/api.js';
 import { measureCli } from './figures/cli.js';
 import { measureDensity } from './figures/density.js';
 import { measureExec } from './figures/exec.js';
@@ -14,7 +15,7 @@ import { measureStats } from './figures/stats.js';
 import { measureTerminal } from './figures/terminal.js';
 import { removeBenchCgroups } from './host/bench-cgroups.js';
 import { describeMachine } from './host/machine.js';
-import { type FigureName, parseOptions, usage } from './options.js';
+import { type FigureName, figureNames, parseOptions, usage } from './options.js';
 import { resultsDir } from './repo-paths.js';
 import { renderReport } from './report/markdown.js';
 import type { BenchResult, FigureOutcome, TargetCheck } from './report/result.js';
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
   if (process.geteuid?.() !== 0) throw new Error('the bench runs containers: run it as root');
   checkCgroupView();
   const reps = options.quick ? quickRepetitions : fullRepetitions;
-  const full = !options.quick && options.figures.length === 6;
+  const full = !options.quick && options.figures.length === figureNames.length;
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const machine = await describeMachine();
 
@@ -203,6 +204,9 @@ async function main(): Promise<void> {
         root,
       );
     });
+    await record('api', async () =>
+      measureApi(context, await agentFor(context, cleanup, 'agent-api', options.profile)),
+    );
   } finally {
     log('cleaning up');
     await cleanup.runAll();

@@ -1,4 +1,4 @@
-export const figureNames = ['start', 'cli', 'exec', 'terminal', 'stats', 'density'] as const;
+export const figureNames = ['start', 'cli', 'exec', 'terminal', 'stats', 'density', 'api'] as const;
 export type FigureName = (typeof figureNames)[number];
 
 export interface BenchOptions {
