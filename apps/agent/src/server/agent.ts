@@ -1,6 +1,18 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  chmodSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  type Stats,
+  unlinkSync,
+} from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createConnection } from 'node:net';
+import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { createEngine, koffiLibc } from '@cove/core';
+import { CoveError, createEngine, koffiLibc } from '@cove/core';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
@@ -23,6 +35,11 @@ export interface AgentOptions {
   root: string;
   host: string;
   port: number;
+  /**
+   * Also serve on this unix socket (mode 0660, root's), with the same authentication:
+   * reaching the socket is not enough, a client still needs the token.
+   */
+  socketPath?: string;
   /** The dashboard's static export; the agent serves it at `/`. */
   webDirectory: string;
   version: string;
@@ -31,15 +48,23 @@ export interface AgentOptions {
 
 export interface RunningAgent {
   url: string;
+  /** The unix socket it also listens on, when asked to. */
+  socketPath: string | undefined;
   token: string;
   tokenCreated: boolean;
   /** A one-click sign-in link with a one-time code (never the token). */
   signInLink(): string;
-  /** Stops accepting, closes terminal sessions, ends warm processes. Containers keep running. */
+  /**
+   * Stops accepting, removes the socket file, closes terminal sessions, ends warm
+   * processes. Containers keep running.
+   */
   close(): Promise<void>;
 }
 
 const maxRequestBytes = 1024 * 1024;
+
+/** unix(7): sun_path holds 108 bytes, the terminating NUL included. */
+const maxSocketPathBytes = 107;
 
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const { log } = options;
@@ -79,7 +104,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       .writeHead(status, { 'content-type': 'application/json' })
       .end(JSON.stringify({ error: message }));
 
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const handleRequest = (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://agent').pathname;
     if (!path.startsWith('/api/')) {
       serveStatic(options.webDirectory, request, response);
@@ -115,9 +140,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       return;
     }
     refuse(response, 404, `no API at ${path}`);
-  });
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
+  };
 
   const trpcSockets = new WebSocketServer({ noServer: true, maxPayload: maxRequestBytes });
   const trpcWs = applyWSSHandler({
@@ -128,7 +151,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   });
   const terminalSockets = new WebSocketServer({ noServer: true, maxPayload: maxRequestBytes });
 
-  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? '/', 'http://agent').pathname;
     const deny = (status: string) => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -151,33 +174,147 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       return;
     }
     deny('404 Not Found');
-  });
+  };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
+  // TCP and the unix socket are two doors to the same handlers, authentication included.
+  const serve = (): Server => {
+    const httpServer = createServer(handleRequest);
+    httpServer.requestTimeout = 30_000;
+    httpServer.headersTimeout = 10_000;
+    httpServer.on('upgrade', handleUpgrade);
+    return httpServer;
+  };
+  const server = serve();
+  const { socketPath } = options;
+  const unix = socketPath === undefined ? undefined : { path: socketPath, server: serve() };
+  let socketFile: { path: string; identity: Stats } | undefined;
+
+  const shutdown = async () => {
+    stats.stop();
+    trpcWs.broadcastReconnectNotification();
+    terminals?.closeAll();
+    for (const client of [...trpcSockets.clients, ...terminalSockets.clients]) client.terminate();
+    // Before the listener closes: while it is bound, no other file can get its inode number.
+    if (socketFile) removeOwnSocket(socketFile.path, socketFile.identity);
+    const closed = [server, unix?.server].map(
+      (each) => new Promise<void>((resolve) => (each ? each.close(() => resolve()) : resolve())),
+    );
+    server.closeAllConnections();
+    unix?.server.closeAllConnections();
+    await Promise.all(closed);
+    engine.close();
+  };
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => resolve());
+    });
+    if (unix) {
+      socketFile = { path: unix.path, identity: await listenOnUnixSocket(unix.server, unix.path) };
+    }
+  } catch (error) {
+    await shutdown();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${host}:${port}`;
-  log.info('agent.listening', { url, root: options.root });
+  log.info('agent.listening', { url, socket: socketFile?.path, root: options.root });
 
   return {
     url,
+    socketPath: socketFile?.path,
     token,
     tokenCreated: created,
     signInLink: () => `${url}/signin#code=${sessions.issueCode()}`,
     async close() {
-      stats.stop();
-      trpcWs.broadcastReconnectNotification();
-      terminals?.closeAll();
-      for (const client of [...trpcSockets.clients, ...terminalSockets.clients]) client.terminate();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-      engine.close();
+      await shutdown();
       log.info('agent.stopped', {});
     },
   };
+}
+
+/**
+ * Listens on `path` with mode 0660 and no moment when anyone else could connect: bind(2)
+ * creates the file with the umask's mode, so the socket is bound inside a fresh 0700
+ * directory, chmod'ed there, and only then hard-linked into place. link(2) never
+ * replaces an existing file; a stale socket at `path` is removed first, anything else
+ * there is refused. Returns the socket file's identity, to remove only our own later.
+ */
+async function listenOnUnixSocket(server: Server, path: string): Promise<Stats> {
+  const directory = dirname(path);
+  try {
+    mkdirSync(directory, { recursive: true, mode: 0o755 });
+    await removeStaleSocket(path);
+    const staging = mkdtempSync(join(directory, '.cove-'));
+    try {
+      const bound = join(staging, 's');
+      if (Math.max(Buffer.byteLength(path), Buffer.byteLength(bound)) > maxSocketPathBytes) {
+        throw new CoveError(
+          `the path is too long: unix(7) allows ${maxSocketPathBytes} bytes, to this path and to ${bound}, where the socket is bound first`,
+        );
+      }
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(bound, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      chmodSync(bound, 0o660);
+      linkSync(bound, path);
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+    return lstatSync(path);
+  } catch (error) {
+    throw new CoveError(`listening on the unix socket ${path}: ${(error as Error).message}`, 125, {
+      cause: error,
+    });
+  }
+}
+
+/** A socket left by an agent that died is removed; a live one, or any other file, is not. */
+async function removeStaleSocket(path: string): Promise<void> {
+  let found: Stats;
+  try {
+    found = lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (!found.isSocket()) {
+    throw new CoveError('a file that is not a socket is there: refusing to replace it');
+  }
+  if (await socketAnswers(path)) {
+    throw new CoveError('another process listens on it (is an agent already running?)');
+  }
+  unlinkSync(path);
+}
+
+function socketAnswers(path: string): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const probe = createConnection(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ECONNREFUSED' ? resolve(false) : reject(error),
+    );
+  });
+}
+
+/** Removes the socket file only if it is still the one this agent made. */
+function removeOwnSocket(path: string, identity: Stats): void {
+  try {
+    const found = lstatSync(path);
+    if (found.isSocket() && found.dev === identity.dev && found.ino === identity.ino) {
+      unlinkSync(path);
+    }
+  } catch {
+    // Already gone: whoever removed it wanted it gone too.
+  }
 }

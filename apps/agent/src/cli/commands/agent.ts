@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoveError } from '@cove/core';
 import { startAgent } from '../../server/agent.js';
@@ -17,13 +18,29 @@ function parseListen(text: string): { host: string; port: number } {
   return { host: match[1] ?? match[2] ?? '127.0.0.1', port };
 }
 
+/** Clients reach the socket by a `ws+unix:PATH:/api/trpc` URL, which ends PATH at its first ':'. */
+function parseSocketPath(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (text === '' || text.includes(':')) {
+    throw new CoveError(
+      `invalid --socket "${text}": expected a file path without ":", e.g. /run/cove/agent.sock`,
+    );
+  }
+  return resolve(text);
+}
+
 /**
  * `cove agent`: the daemon, in the foreground. SIGTERM and SIGINT stop it cleanly; the
- * containers it started keep running and the next agent finds them.
+ * containers it started keep running and the next agent finds them. `--socket PATH` adds
+ * a unix socket beside the TCP port (the systemd unit uses /run/cove/agent.sock).
  */
 export async function agent(root: string, args: string[]): Promise<number> {
-  const { flags } = parseFlags('agent', args, [{ long: 'listen', value: true }]);
+  const { flags } = parseFlags('agent', args, [
+    { long: 'listen', value: true },
+    { long: 'socket', value: true },
+  ]);
   const { host, port } = parseListen(flags.get('listen')?.at(-1) ?? '127.0.0.1:7777');
+  const socketPath = parseSocketPath(flags.get('socket')?.at(-1));
   const log = createLogger();
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
     log.warn('agent.exposed', {
@@ -33,13 +50,15 @@ export async function agent(root: string, args: string[]): Promise<number> {
     });
   }
   const version = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
-  const running = await startAgent({ root, host, port, webDirectory, version, log });
+  const running = await startAgent({ root, host, port, socketPath, webDirectory, version, log });
   if (running.tokenCreated) {
     console.log(`A new agent token is in ${root}/agent.token (shown once):\n  ${running.token}`);
   }
-  console.log(
-    `Cove is running: ${running.url}\nSign in (link valid 5 minutes, once): ${running.signInLink()}`,
-  );
+  console.log(`Cove is running: ${running.url}`);
+  if (running.socketPath) {
+    console.log(`Also on the unix socket ${running.socketPath} (the token is still required)`);
+  }
+  console.log(`Sign in (link valid 5 minutes, once): ${running.signInLink()}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGTERM', stop);
