@@ -23,6 +23,8 @@ import { type ExecOptions, type ExecProcess, execInContainer } from './exec/exec
 import { createExecShimPool } from './exec/exec-shim-pool.js';
 import { koffiLibc } from './libc/koffi-libc.js';
 import type { Libc } from './libc/libc.js';
+import type { ContainerLogger } from './logs/container-logger.js';
+import { resumeLogging } from './logs/resume-logging.js';
 import { containerPaths, type StoreLayout, storeLayout } from './store/store-layout.js';
 
 export interface EngineOptions {
@@ -53,13 +55,19 @@ export interface Engine {
   list(): ContainerRecord[];
   inspect(reference: string): ContainerRecord;
   logPath(reference: string): string;
+  /** The logger of a container whose output this engine reads: for attaching to it. */
+  logger(reference: string): ContainerLogger | undefined;
   stats(reference: string): Promise<CgroupStats>;
   oomKillCount(reference: string): Promise<number>;
   /** A cgroup reading by full id, without reading the record: for a sampler that has it. */
   cgroupStats(id: string): Promise<CgroupStats>;
   cgroupOomKills(id: string): Promise<number>;
   exec(reference: string, options: ExecOptions): Promise<ExecProcess>;
-  /** Records containers that died unseen (e.g. while no agent ran) and applies their policy. */
+  /**
+   * Records containers that died unseen (e.g. while no agent ran) and applies their
+   * policy; a supervising engine also takes up the output of running containers whose
+   * logger is gone (the previous agent's).
+   */
   reconcile(): Promise<void>;
   /** Ends the warm processes; containers go on running. */
   close(): void;
@@ -78,6 +86,7 @@ export function createEngine(options: EngineOptions): Engine {
       return createCgroupManager({ name: id, setup });
     },
     running: new Map(),
+    loggers: new Map(),
     stopping: new Set(),
   };
   if (supervise) {
@@ -194,6 +203,7 @@ export function createEngine(options: EngineOptions): Engine {
     list: () => listRecords(layout).map(refresh),
     inspect: (reference) => refresh(find(reference)),
     logPath: (reference) => containerPaths(layout, find(reference).id).log,
+    logger: (reference) => context.loggers?.get(find(reference).id),
     stats: (reference) => readContainerStats(context, refresh(find(reference))),
     oomKillCount: (reference) => context.cgroupFor(find(reference).id).oomKillCount(),
     cgroupStats: (id) => context.cgroupFor(id).stats(),
@@ -206,7 +216,10 @@ export function createEngine(options: EngineOptions): Engine {
           continue;
         }
         const updated = refreshState(layout, record);
-        if (updated.state.status !== 'exited') continue;
+        if (updated.state.status !== 'exited') {
+          if (supervise) resumeLogging(context, updated);
+          continue;
+        }
         await context
           .cgroupFor(record.id)
           .remove()

@@ -13,6 +13,7 @@ import { after, afterEach, test } from 'node:test';
 import { createEngine } from '../src/engine.js';
 import { buildBusyboxRootfs, busyboxConfig } from '../src/image/busybox-image.js';
 import { installImage } from '../src/image/image-store.js';
+import { readLogText } from '../src/logs/read-log.js';
 
 const root = mkdtempSync(join(tmpdir(), 'cove-hostile-'));
 const hostTarget = mkdtempSync(join(tmpdir(), 'cove-hostile-target-'));
@@ -52,7 +53,7 @@ async function runToExit(
     { kind: 'log' },
   );
   const code = await container.exited;
-  const log = readFileSync(engine.logPath(container.id), 'utf8');
+  const log = readLogText(engine.logPath(container.id));
   await engine.remove(container.id);
   return { code, log };
 }

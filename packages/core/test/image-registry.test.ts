@@ -8,6 +8,7 @@ import { getImage, listImages } from '../src/image/image-store.js';
 import { loginRegistry } from '../src/image/login-registry.js';
 import { pullImage } from '../src/image/pull-image.js';
 import { credentialsPath } from '../src/image/registry-credentials.js';
+import { readLogText } from '../src/logs/read-log.js';
 import {
   busyboxRootfs,
   dir,
@@ -30,7 +31,7 @@ after(() => {
 async function runToExit(image: string, command: string[]) {
   const container = await engine.run({ image, command, user: '0' }, { kind: 'log' });
   const code = await container.exited;
-  const log = readFileSync(engine.logPath(container.id), 'utf8');
+  const log = readLogText(engine.logPath(container.id));
   await engine.remove(container.id);
   return { code, log };
 }

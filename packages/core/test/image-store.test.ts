@@ -18,6 +18,7 @@ import { getImage, listImages, removeImage } from '../src/image/image-store.js';
 import { importImage } from '../src/image/import-image.js';
 import { parseImageConfig } from '../src/image/oci-schema.js';
 import { directoryTar } from '../src/image/tar-writer.js';
+import { readLogText } from '../src/logs/read-log.js';
 import {
   busyboxRootfs,
   dir,
@@ -45,7 +46,7 @@ async function runToExit(
 ) {
   const container = await engine.run({ image, command, ...spec }, { kind: 'log' });
   const code = await container.exited;
-  const log = readFileSync(engine.logPath(container.id), 'utf8');
+  const log = readLogText(engine.logPath(container.id));
   await engine.remove(container.id);
   return { code, log };
 }

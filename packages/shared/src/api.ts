@@ -55,10 +55,13 @@ export const ContainerEventSchema = z.object({
 export type ContainerEvent = z.infer<typeof ContainerEventSchema>;
 
 export const LogLineSchema = z.object({
-  /** When the agent read it; null for lines written while no agent was running. */
+  /** When the container's logger read it; null for lines of a log from before timestamps. */
   t: z.number().nullable(),
   stream: z.enum(['stdout', 'stderr']),
+  /** The line, without its newline. */
   text: z.string(),
+  /** The line went on no further (a prompt, say): print no newline after it. */
+  partial: z.boolean().optional(),
 });
 export type LogLine = z.infer<typeof LogLineSchema>;
 
@@ -109,6 +112,11 @@ export const TerminalOpenSchema = TerminalSizeSchema.extend({
   command: z.array(z.string()).default([]),
   user: z.string().max(64).optional(),
   workdir: z.string().max(4096).optional(),
+  /** For exec: KEY=VALUE entries added to the container's environment. */
+  env: z
+    .array(z.string().max(32 * 1024))
+    .max(256)
+    .optional(),
 });
 export type TerminalOpen = z.input<typeof TerminalOpenSchema>;
 
@@ -145,3 +153,18 @@ export const TerminalServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
 export type TerminalServerMessage = z.infer<typeof TerminalServerMessageSchema>;
+
+/**
+ * What a process started through the API with its output attached reports (`cove run`
+ * and `cove exec` without a terminal): the bytes of stdout and stderr as base64, so
+ * binary output survives JSON, then its exit code.
+ */
+export const ProcessEventSchema = z.discriminatedUnion('type', [
+  /** `stdinId` is where `containers.writeStdin` sends input; null without stdin. */
+  z.object({ type: z.literal('started'), id: z.string(), stdinId: z.string().nullable() }),
+  z.object({ type: z.literal('output'), stream: z.enum(['stdout', 'stderr']), data: z.string() }),
+  /** Output the client was too slow to take; the container's log still has it. */
+  z.object({ type: z.literal('dropped'), bytes: z.number().int() }),
+  z.object({ type: z.literal('exit'), exitCode: z.number().int() }),
+]);
+export type ProcessEvent = z.infer<typeof ProcessEventSchema>;

@@ -25,6 +25,7 @@ import { handleImageUpload } from './http/image-upload.js';
 import { handleSession } from './http/session-routes.js';
 import { serveStatic } from './http/static-files.js';
 import type { Logger } from './log.js';
+import { createStdinRegistry } from './processes/stdin-registry.js';
 import { appRouter } from './router/root.js';
 import { createStatsSampler } from './stats/stats-sampler.js';
 import { createTerminalManager } from './terminals/terminal-manager.js';
@@ -91,7 +92,15 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   await engine.reconcile();
   stats.start();
 
-  const context: AgentContext = { engine, stats, events, terminals, log, version: options.version };
+  const context: AgentContext = {
+    engine,
+    stats,
+    events,
+    terminals,
+    stdin: createStdinRegistry(),
+    log,
+    version: options.version,
+  };
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',

@@ -1,6 +1,7 @@
 import type { CgroupManager } from '../cgroup/cgroup-manager.js';
 import type { ExecShimPool } from '../exec/exec-shim-pool.js';
 import type { Libc } from '../libc/libc.js';
+import type { ContainerLogger } from '../logs/container-logger.js';
 import type { StoreLayout } from '../store/store-layout.js';
 import type { InitPool } from './init-pool.js';
 
@@ -16,6 +17,8 @@ export interface EngineContext {
   execPool?: ExecShimPool;
   /** Exit of each container this engine started (its child), by id. */
   running?: Map<string, Promise<number>>;
+  /** The logger of each container whose output this process reads, by id. */
+  loggers?: Map<string, ContainerLogger>;
   /** Containers being stopped on purpose: their restart policy does not apply. */
   stopping?: Set<string>;
 }

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, constants as fsConstants, openSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { ContainerRecord } from '@cove/shared';
@@ -8,6 +9,15 @@ import { getImage } from '../image/image-store.js';
 import type { InitStdio } from '../init/attach-stdio.js';
 import type { InitFailure, InitSpec } from '../init/init-spec.js';
 import type { Libc } from '../libc/libc.js';
+import {
+  type ContainerLogger,
+  closeOutputPipes,
+  type OutputChunk,
+  type OutputPipes,
+  openOutputPipes,
+  startContainerLogger,
+} from '../logs/container-logger.js';
+import { makeStdioFifos } from '../logs/stdio-fifos.js';
 import { confinementFor } from '../security/confinement.js';
 import { containerPaths } from '../store/store-layout.js';
 import { openPty, type TerminalSize } from '../terminal/pty.js';
@@ -20,12 +30,13 @@ import { spawnInit } from './spawn-init.js';
 /**
  * Where the container's stdin, stdout and stderr go:
  * - `inherit`: this process's own (the CLI in the foreground, without an agent);
- * - `log`: the container's log file, which outlives whoever started it;
+ * - `log`: the container's log, written by a logger in this process (so it needs a
+ *   process that stays, like the agent); with `stdin`, a pipe the caller writes to;
  * - `terminal`: a new PTY; the caller gets its master.
  */
 export type ContainerIo =
   | { kind: 'inherit'; stdin: boolean }
-  | { kind: 'log' }
+  | { kind: 'log'; stdin?: boolean; onOutput?: (chunk: OutputChunk) => void }
   | ({ kind: 'terminal' } & TerminalSize);
 
 export interface RunningContainer {
@@ -34,6 +45,10 @@ export interface RunningContainer {
   pid: number;
   /** The PTY master, for `terminal` io. The caller owns it and closes it. */
   terminal?: number;
+  /** The logger, for `log` io: live output for whoever attaches. */
+  logger?: ContainerLogger;
+  /** The container's stdin, for `log` io with `stdin`: end it to send EOF. */
+  stdin?: Writable;
   /** Resolves with the exit code (128+N for a signal) once the state is recorded. */
   exited: Promise<number>;
   /** Lets this process exit while the container goes on running. */
@@ -65,6 +80,8 @@ export async function startContainer(
 
   let child: ChildProcess | undefined;
   let terminal: number | undefined;
+  let stdinFd: number | undefined;
+  let outputPipes: OutputPipes | undefined;
   const cgroup = cgroupFor(record.id);
   try {
     record.cgroupPaths = [...cgroup.paths];
@@ -76,8 +93,13 @@ export async function startContainer(
       const pty = openPty(libc, io);
       terminal = pty.master;
       stdio = { kind: 'terminal', path: pty.slavePath };
+    } else if (io.kind === 'log') {
+      const fifos = makeStdioFifos(libc, paths.dir);
+      outputPipes = openOutputPipes(fifos);
+      if (io.stdin) stdinFd = openWriteEnd(fifos.stdin);
+      stdio = { kind: 'pipes', ...fifos, stdin: io.stdin ? fifos.stdin : undefined };
     } else {
-      stdio = io.kind === 'log' ? { kind: 'log', path: paths.log } : { kind: 'inherit' };
+      stdio = { kind: 'inherit' };
     }
     const initSpec: InitSpec = {
       imageName: spec.image,
@@ -126,7 +148,23 @@ export async function startContainer(
     };
     writeRecord(layout, record);
 
+    const logger = outputPipes ? startContainerLogger(outputPipes, paths.log) : undefined;
+    outputPipes = undefined;
+    if (logger) context.loggers?.set(record.id, logger);
+    // Subscribed before any output is read: whoever attaches at start misses nothing.
+    if (logger && io.kind === 'log' && io.onOutput) logger.subscribe(io.onOutput);
+    const stdin =
+      stdinFd === undefined
+        ? undefined
+        : new Socket({ fd: stdinFd, readable: false, writable: true });
+    stdin?.on('error', () => {}); // a container that stopped reading: its stdin is gone
+    stdinFd = undefined;
+
     const exited = exit.then(async (exitCode) => {
+      // Everything the container wrote is in the log before anyone hears it ended.
+      await logger?.done;
+      context.loggers?.delete(record.id);
+      stdin?.destroy();
       const oomKilled = (await cgroup.oomKillCount().catch(() => 0)) > 0;
       await cgroup.remove().catch(() => {});
       // `rm -f` may have removed the container while it died: then there is nothing to record.
@@ -153,11 +191,19 @@ export async function startContainer(
       name: record.name,
       pid,
       terminal,
+      logger,
+      stdin,
       exited,
-      detach: () => started.unref(),
+      detach: () => {
+        started.unref();
+        logger?.unref();
+        stdin?.unref();
+      },
     };
   } catch (error) {
     await endInit(child);
+    if (stdinFd !== undefined) closeSync(stdinFd);
+    if (outputPipes) closeOutputPipes(outputPipes);
     if (terminal !== undefined) closeQuietly(libc, terminal);
     await cgroup.remove().catch(() => {});
     throw error;
@@ -168,6 +214,21 @@ async function endInit(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGKILL');
   await new Promise((resolve) => child.once('exit', resolve));
+}
+
+/**
+ * The write end of a named pipe, opened without waiting for a reader: a reader opened
+ * for the moment lets the non-blocking open succeed, and goes once the writer is there.
+ */
+function openWriteEnd(path: string): number {
+  // (libuv opens every file close-on-exec.)
+  const { O_RDONLY, O_WRONLY, O_NONBLOCK } = fsConstants;
+  const reader = openSync(path, O_RDONLY | O_NONBLOCK);
+  try {
+    return openSync(path, O_WRONLY | O_NONBLOCK);
+  } finally {
+    closeSync(reader);
+  }
 }
 
 function closeQuietly(libc: Libc, fd: number): void {

@@ -1,31 +1,37 @@
 import { withContext } from '../errors.js';
-import { O_APPEND, O_CLOEXEC, O_CREAT, O_RDONLY, O_RDWR, O_WRONLY } from '../libc/constants.js';
+import { O_CLOEXEC, O_RDONLY, O_RDWR } from '../libc/constants.js';
 import type { Libc } from '../libc/libc.js';
 
 /**
  * Where a container's stdin, stdout and stderr go. An init started in advance has no
  * stdio of its own yet, so it opens what its spec names:
  * - `inherit`: keep the fds the engine spawned it with;
- * - `log`: stdout and stderr appended to the container's log, stdin from /dev/null;
+ * - `pipes`: stdout and stderr into the named pipes the logger reads; stdin from its
+ *   own named pipe when someone is attached to write to it, otherwise from /dev/null;
  * - `terminal`: all three on a PTY slave, which becomes the controlling terminal.
  */
 export type InitStdio =
   | { kind: 'inherit' }
-  | { kind: 'log'; path: string }
+  | { kind: 'pipes'; stdin?: string; stdout: string; stderr: string }
   | { kind: 'terminal'; path: string };
 
 /** Runs before the init leaves the host's mount namespace: the paths are the host's. */
 export function attachStdio(libc: Libc, stdio: InitStdio): void {
   if (stdio.kind === 'inherit') return;
-  withContext(`attaching the container's output to ${stdio.path}`, () => {
-    if (stdio.kind === 'log') {
-      const log = libc.open(stdio.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600);
-      const nothing = libc.open('/dev/null', O_RDONLY | O_CLOEXEC);
-      replaceStdio(libc, [nothing, log, log]);
-      libc.close(log);
-      libc.close(nothing);
-      return;
-    }
+  if (stdio.kind === 'pipes') {
+    withContext(`attaching the container's output to ${stdio.stdout}`, () => {
+      // Read-write, so the pipe always has a reader: while the logger is away (the agent
+      // restarting), a write waits for room instead of killing the writer with SIGPIPE.
+      const stdout = libc.open(stdio.stdout, O_RDWR | O_CLOEXEC);
+      const stderr = libc.open(stdio.stderr, O_RDWR | O_CLOEXEC);
+      // The engine holds the write end already, so this open does not wait.
+      const stdin = libc.open(stdio.stdin ?? '/dev/null', O_RDONLY | O_CLOEXEC);
+      replaceStdio(libc, [stdin, stdout, stderr]);
+      for (const fd of [stdin, stdout, stderr]) libc.close(fd);
+    });
+    return;
+  }
+  withContext(`attaching the container's terminal ${stdio.path}`, () => {
     // open(2) without O_NOCTTY: a session leader with no controlling terminal (the init
     // was spawned detached, so it leads its own session) takes the terminal it opens.
     // That is what lets Ctrl-C and Ctrl-Z reach the container's foreground job.

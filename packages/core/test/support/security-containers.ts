@@ -16,12 +16,15 @@ import type { ContainerSpecInput } from '@cove/shared';
 import { createEngine } from '../../src/engine.js';
 import { buildBusyboxRootfs, busyboxConfig } from '../../src/image/busybox-image.js';
 import { installImage } from '../../src/image/image-store.js';
+import { readLogText } from '../../src/logs/read-log.js';
 import { type ProbeCall, syscallProbe } from './security-probe.js';
 
 export interface Finished {
   code: number;
-  /** stdout and stderr, as the container's log holds them. */
+  /** stdout and stderr, as the container's log holds them (the order between them is the read order). */
   log: string;
+  stdout: string;
+  stderr: string;
 }
 
 /**
@@ -65,9 +68,15 @@ export function securityStore(prefix: string) {
     async run(spec: ContainerSpecInput): Promise<Finished> {
       const container = await engine.run({ ...spec, autoRemove: false }, { kind: 'log' });
       const code = await container.exited;
-      const log = readFileSync(engine.logPath(container.id), 'utf8');
+      const path = engine.logPath(container.id);
+      const finished = {
+        code,
+        log: readLogText(path),
+        stdout: readLogText(path, 'stdout'),
+        stderr: readLogText(path, 'stderr'),
+      };
       await engine.remove(container.id);
-      return { code, log };
+      return finished;
     },
 
     /** `sh -c script` in busybox (or `image`), to its end. */

@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { decodeLogLine } from '@cove/core';
 import {
   ContainerReferenceSchema,
   ContainerSpecSchema,
@@ -11,10 +12,12 @@ import { z } from 'zod';
 import { readLogTail } from '../logs/log-tail.js';
 import { shellsOf } from '../terminals/terminal-manager.js';
 import { procedure } from '../trpc/trpc.js';
+import { containerStreamProcedures } from './container-streams.js';
 
 const timeout = z.object({ timeoutSeconds: z.number().int().min(0).max(3600).optional() });
 
 export const containersRouter = {
+  ...containerStreamProcedures,
   list: procedure.query(({ ctx }): ContainerSummary[] =>
     ctx.engine.list().map((record) => ({
       record,
@@ -92,7 +95,7 @@ export const containersRouter = {
     .subscription(async function* ({ ctx, input, signal }): AsyncGenerator<LogLine> {
       const path = ctx.engine.logPath(input.id);
       const { lines, endOffset } = await readLogTail(path, input.tail ?? 1000);
-      for (const text of lines) yield { t: null, stream: 'stdout', text };
+      for (const line of lines) yield logLineOf(line);
       if (!input.follow) return;
       let offset = endOffset;
       let partial = '';
@@ -111,7 +114,7 @@ export const containersRouter = {
             offset += bytesRead;
             const parts = (partial + buffer.subarray(0, bytesRead).toString('utf8')).split('\n');
             partial = parts.pop() ?? '';
-            for (const text of parts) yield { t: Date.now(), stream: 'stdout', text };
+            for (const line of parts) yield logLineOf(line);
           } finally {
             await handle.close();
           }
@@ -121,3 +124,11 @@ export const containersRouter = {
       }
     }),
 } satisfies TRPCRouterRecord;
+
+/** A record of the log file as the API's line: its newline dropped, or marked partial. */
+function logLineOf(line: string): LogLine {
+  const { time, stream, text } = decodeLogLine(line);
+  return text.endsWith('\n')
+    ? { t: time, stream, text: text.slice(0, -1) }
+    : { t: time, stream, text, partial: true };
+}

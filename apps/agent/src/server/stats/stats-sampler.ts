@@ -1,9 +1,8 @@
 import { EventEmitter, on } from 'node:events';
-import { type CgroupStats, containerPaths, cpuPercent, type Engine } from '@cove/core';
+import { type CgroupStats, cpuPercent, type Engine } from '@cove/core';
 import type { ContainerRecord, StatsSample } from '@cove/shared';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../log.js';
-import { rotateLogIfLarge } from '../logs/log-rotation.js';
 import { RingBuffer } from './ring-buffer.js';
 
 /** 15 minutes at one sample a second, as the graphs promise after a reload. */
@@ -77,11 +76,6 @@ export function createStatsSampler(engine: Engine, events: EventBus, log: Logger
       const readings = await Promise.all(
         live.map(async (r) => ({ id: r.id, sample: await sample(r) })),
       );
-      for (const record of live) {
-        if (rotateLogIfLarge(containerPaths(engine.layout, record.id).log)) {
-          log.info('logs.rotated', { id: record.id.slice(0, 12), name: record.name });
-        }
-      }
       latestTick = readings.filter(
         (r): r is { id: string; sample: StatsSample } => r.sample !== null,
       );

@@ -80,6 +80,7 @@ export function createTerminalManager(engine: Engine, libc: Libc, limit = 64) {
         args,
         user: request.user,
         workdir: request.workdir,
+        env: request.env,
         terminal: { cols: request.cols, rows: request.rows },
       });
       if (process.terminal === undefined) throw new CoveError('exec returned no terminal');

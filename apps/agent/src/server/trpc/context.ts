@@ -1,6 +1,7 @@
 import type { Engine } from '@cove/core';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../log.js';
+import type { StdinRegistry } from '../processes/stdin-registry.js';
 import type { StatsSampler } from '../stats/stats-sampler.js';
 import type { TerminalManager } from '../terminals/terminal-manager.js';
 
@@ -10,6 +11,8 @@ export interface AgentContext {
   stats: StatsSampler;
   events: EventBus;
   terminals: TerminalManager;
+  /** Inputs of processes started with their stdin attached. */
+  stdin: StdinRegistry;
   log: Logger;
   version: string;
 }

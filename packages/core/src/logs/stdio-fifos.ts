@@ -1,0 +1,33 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { AT_FDCWD, S_IFIFO } from '../libc/constants.js';
+import type { Libc } from '../libc/libc.js';
+
+/** The named pipes between a container and its logger, in the container's directory. */
+export interface StdioFifos {
+  stdin: string;
+  stdout: string;
+  stderr: string;
+}
+
+export function stdioFifoPaths(containerDir: string): StdioFifos {
+  return {
+    stdin: join(containerDir, 'stdin.fifo'),
+    stdout: join(containerDir, 'stdout.fifo'),
+    stderr: join(containerDir, 'stderr.fifo'),
+  };
+}
+
+/**
+ * Named, not anonymous, pipes: a logger that restarts (the agent upgraded or crashed)
+ * opens them again by name and goes on reading where the kernel's pipe buffer left off.
+ * Fresh ones for every start, so no byte of a previous run is read as this one's.
+ */
+export function makeStdioFifos(libc: Libc, containerDir: string): StdioFifos {
+  const fifos = stdioFifoPaths(containerDir);
+  for (const path of Object.values(fifos)) {
+    rmSync(path, { force: true });
+    libc.mknodat(AT_FDCWD, path, S_IFIFO | 0o600, 0, path);
+  }
+  return fifos;
+}
