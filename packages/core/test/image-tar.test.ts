@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { formatBytes } from '@cove/shared';
 import { parseAuthChallenge } from '../src/image/auth-challenge.js';
-import { formatBytes } from '../src/image/format-bytes.js';
 import { normalizeReference, parseImageReference } from '../src/image/image-reference.js';
 import { selectManifest } from '../src/image/platform.js';
 import { registryBaseUrl } from '../src/image/registry-endpoint.js';

@@ -95,6 +95,10 @@ export const PullProgressSchema = z.object({
   layer: z.string().optional(),
   bytes: z.number(),
   totalBytes: z.number().nullable(),
+  /** With `done`: what was pulled. */
+  result: z
+    .object({ reference: z.string(), digest: z.string(), warnings: z.array(z.string()) })
+    .optional(),
 });
 export type PullProgress = z.infer<typeof PullProgressSchema>;
 

@@ -1,5 +1,5 @@
-import { CoveError } from '@cove/core';
 import { type ContainerSpecInput, parseRestartPolicy, parseVolume } from '@cove/shared';
+import { CliError } from './cli-error.js';
 import { callerEnvironmentValue } from './env.js';
 import type { FlagSpec } from './parse-flags.js';
 import { seccompFromSecurityOpts } from './security-opt.js';
@@ -51,7 +51,7 @@ function numberFlag(flag: string, text: string | undefined): number | undefined 
   if (text === undefined) return undefined;
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value)) {
-    throw new CoveError(`--${flag} takes a number, not "${text}"`);
+    throw new CliError(`--${flag} takes a number, not "${text}"`);
   }
   return value;
 }
@@ -69,7 +69,7 @@ function toVolume(text: string) {
   try {
     return parseVolume(text);
   } catch (error) {
-    throw new CoveError((error as Error).message);
+    throw new CliError((error as Error).message);
   }
 }
 
@@ -78,7 +78,7 @@ function toRestartPolicy(text: string | undefined) {
   try {
     return parseRestartPolicy(text);
   } catch (error) {
-    throw new CoveError((error as Error).message);
+    throw new CliError((error as Error).message);
   }
 }
 

@@ -1,5 +1,7 @@
-import { CoveError, createEngine, exitCodeOf } from '@cove/core';
-import { agent } from './commands/agent.js';
+import { TRPCClientError } from '@trpc/client';
+import { type AgentAddress, findAgent } from './agent/agent-address.js';
+import { type AgentConnection, connectToAgent, unreachable } from './agent/agent-connection.js';
+import { CliError } from './cli-error.js';
 import { create } from './commands/create.js';
 import { exec } from './commands/exec.js';
 import { image } from './commands/image.js';
@@ -49,7 +51,38 @@ Commands:
 Options:
   --root DIR   The store (default: $COVE_ROOT or /var/lib/cove)
 
+Every command but agent asks the agent: at $COVE_URL (default http://127.0.0.1:7777,
+or unix:///PATH), with the token from $COVE_TOKEN or the store's agent.token.
+
 Run 'cove COMMAND --help' for more on a command.`;
+
+type Command = (agent: AgentConnection, args: string[]) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  run,
+  create,
+  start,
+  stop,
+  restart,
+  kill,
+  exec,
+  ps,
+  rm,
+  logs,
+  inspect,
+  stats,
+  pause: (agent, args) => pause(agent, args, true),
+  unpause: (agent, args) => pause(agent, args, false),
+  images,
+  image,
+  import: imageImport,
+  pull,
+  rmi,
+  login,
+  logout,
+};
+
+let address: AgentAddress | undefined;
 
 async function main(argv: string[]): Promise<number> {
   const { flags, rest } = parseFlags('', argv, [{ long: 'root', value: true }, { long: 'help' }]);
@@ -58,60 +91,47 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return command || flags.has('help') ? 0 : 1;
   }
-  if (process.geteuid?.() !== 0) {
-    throw new CoveError(
-      'cove must run as root: it creates namespaces, mounts and cgroups (try sudo)',
-    );
-  }
   const root = flags.get('root')?.at(-1) ?? env.COVE_ROOT;
-  if (command === 'agent') return agent(root, args);
-  const engine = createEngine({ root });
-  switch (command) {
-    case 'run':
-      return run(engine, args);
-    case 'create':
-      return create(engine, args);
-    case 'start':
-      return start(engine, args);
-    case 'stop':
-      return stop(engine, args);
-    case 'restart':
-      return restart(engine, args);
-    case 'kill':
-      return kill(engine, args);
-    case 'exec':
-      return exec(engine, args);
-    case 'ps':
-      return ps(engine, args);
-    case 'rm':
-      return rm(engine, args);
-    case 'logs':
-      return logs(engine, args);
-    case 'inspect':
-      return inspect(engine, args);
-    case 'stats':
-      return stats(engine, args);
-    case 'pause':
-      return pause(engine, args, true);
-    case 'unpause':
-      return pause(engine, args, false);
-    case 'images':
-      return images(engine, args);
-    case 'image':
-      return image(engine, args);
-    case 'import':
-      return imageImport(engine, args);
-    case 'pull':
-      return pull(engine, args);
-    case 'rmi':
-      return rmi(engine, args);
-    case 'login':
-      return login(engine, args);
-    case 'logout':
-      return logout(engine, args);
-    default:
-      throw new CoveError(`cove: unknown command "${command}" (see cove --help)`);
+  if (command === 'agent') {
+    if (process.geteuid?.() !== 0) {
+      throw new CliError(
+        'cove agent must run as root: it creates namespaces, mounts and cgroups (try sudo)',
+      );
+    }
+    // Loaded only here: the engine and the server are the agent's, not the client's.
+    const { agent } = await import('./commands/agent.js');
+    return agent(root, args);
   }
+  const run = commands[command];
+  if (!run) throw new CliError(`cove: unknown command "${command}" (see cove --help)`);
+  address = findAgent(root);
+  const connection = connectToAgent(address);
+  try {
+    return await run(connection, args);
+  } finally {
+    connection.close();
+  }
+}
+
+/** What went wrong, in one line, and the exit code to leave with. */
+function describeFailure(error: unknown): { message: string; exitCode: number } {
+  if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
+  if (error instanceof TRPCClientError) {
+    const data = error.data as { exitCode?: number; httpStatus?: number } | undefined;
+    if (data?.httpStatus === 401) {
+      return {
+        message: `the agent at ${address?.shown} refused the token: is COVE_TOKEN, or the store's agent.token, this agent's?`,
+        exitCode: 125,
+      };
+    }
+    if (!data && address) {
+      // No answer at all: the request never reached an agent.
+      const cause = (error.cause as { cause?: unknown } | undefined)?.cause ?? error.cause;
+      return { message: unreachable(address, cause).message, exitCode: 125 };
+    }
+    return { message: error.message, exitCode: data?.exitCode ?? 125 };
+  }
+  return { message: (error as Error).message, exitCode: 125 };
 }
 
 main(process.argv.slice(2)).then(
@@ -119,8 +139,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const message = (error as Error).message;
+    const { message, exitCode } = describeFailure(error);
     console.error(message.startsWith('cove') ? message : `cove: ${message}`);
-    process.exitCode = exitCodeOf(error);
+    process.exitCode = exitCode;
   },
 );

@@ -1,4 +1,4 @@
-import { CoveError } from '@cove/core';
+import { CliError } from './cli-error.js';
 
 export interface FlagSpec {
   long: string;
@@ -29,7 +29,7 @@ export function parseFlags(command: string, args: string[], specs: FlagSpec[]): 
   };
   const who = command ? `cove ${command}` : 'cove';
   const unknown = (flag: string) =>
-    new CoveError(`${who}: unknown flag: ${flag} (see ${who} --help)`);
+    new CliError(`${who}: unknown flag: ${flag} (see ${who} --help)`);
 
   let index = 0;
   for (; index < args.length; index++) {
@@ -42,7 +42,7 @@ export function parseFlags(command: string, args: string[], specs: FlagSpec[]): 
     const takeValue = (spec: FlagSpec, inline: string | undefined) => {
       if (inline !== undefined) return set(spec, inline);
       const next = args[++index];
-      if (next === undefined) throw new CoveError(`${who}: flag --${spec.long} needs a value`);
+      if (next === undefined) throw new CliError(`${who}: flag --${spec.long} needs a value`);
       set(spec, next);
     };
     if (arg.startsWith('--')) {
@@ -50,7 +50,7 @@ export function parseFlags(command: string, args: string[], specs: FlagSpec[]): 
       const spec = specs.find((s) => s.long === name);
       if (!spec) throw unknown(`--${name}`);
       if (spec.value) takeValue(spec, inline);
-      else if (inline !== undefined) throw new CoveError(`${who}: flag --${name} takes no value`);
+      else if (inline !== undefined) throw new CliError(`${who}: flag --${name} takes no value`);
       else set(spec, 'true');
       continue;
     }

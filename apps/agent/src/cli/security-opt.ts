@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { CoveError } from '@cove/core';
 import type { SeccompSetting } from '@cove/shared';
+import { CliError } from './cli-error.js';
 
 /**
  * Docker's `--security-opt seccomp=PROFILE.json` and `seccomp=unconfined` (`seccomp:` too,
@@ -12,7 +12,7 @@ export function seccompFromSecurityOpts(options: string[]): SeccompSetting | und
   for (const option of options) {
     const value = /^seccomp[=:](.+)$/.exec(option)?.[1];
     if (value === undefined) {
-      throw new CoveError(
+      throw new CliError(
         `--security-opt ${option}: only seccomp=PROFILE.json and seccomp=unconfined are supported`,
       );
     }
@@ -26,7 +26,7 @@ function readProfile(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new CoveError(
+    throw new CliError(
       `--security-opt seccomp=${path}: cannot read the profile: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
@@ -34,12 +34,12 @@ function readProfile(path: string): Record<string, unknown> {
   try {
     profile = JSON.parse(text);
   } catch (error) {
-    throw new CoveError(
+    throw new CliError(
       `--security-opt seccomp=${path}: the profile is not JSON: ${(error as Error).message}`,
     );
   }
   if (typeof profile !== 'object' || profile === null || Array.isArray(profile)) {
-    throw new CoveError(`--security-opt seccomp=${path}: the profile must be a JSON object`);
+    throw new CliError(`--security-opt seccomp=${path}: the profile must be a JSON object`);
   }
   return profile as Record<string, unknown>;
 }

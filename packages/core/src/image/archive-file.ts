@@ -1,9 +1,9 @@
 import { closeSync, createReadStream, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { formatBytes } from '@cove/shared';
 import { CoveError } from '../errors.js';
 import { decompress, detectCompression } from './decompress.js';
 import { entryPath, parentOf } from './entry-path.js';
-import { formatBytes } from './format-bytes.js';
 import { readTar, type TarLimits } from './tar-reader.js';
 
 export interface ArchiveMember {

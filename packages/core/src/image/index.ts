@@ -1,5 +1,5 @@
 // The image store's public face: plain functions over a StoreLayout, for the CLI and the agent.
-export { formatBytes } from './format-bytes.js';
+export { formatBytes } from '@cove/shared';
 export { normalizeReference } from './image-reference.js';
 export {
   type ImageDiskUsage,

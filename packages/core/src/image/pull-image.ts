@@ -1,13 +1,13 @@
 import { createReadStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PullProgress } from '@cove/shared';
+import { formatBytes } from '@cove/shared';
 import { CoveError, withContextAsync } from '../errors.js';
 import { koffiLibc } from '../libc/koffi-libc.js';
 import type { Libc } from '../libc/libc.js';
 import type { StoreLayout } from '../store/store-layout.js';
 import { downloadBlob } from './blob-download.js';
 import { type Digest, digestHex, sha256Digest } from './digest.js';
-import { formatBytes } from './format-bytes.js';
 import { imagePaths } from './image-paths.js';
 import { parseImageReference, storedReference } from './image-reference.js';
 import { platformWarnings } from './import-image.js';

@@ -1,7 +1,7 @@
+import { formatBytes } from '@cove/shared';
 import { CoveError } from '../errors.js';
 import { type AuthChallenge, parseAuthChallenge } from './auth-challenge.js';
 import { type Digest, isDigest, sha256Digest } from './digest.js';
-import { formatBytes } from './format-bytes.js';
 import { mediaTypes } from './oci-schema.js';
 import type { Credentials } from './registry-credentials.js';
 import { isLoopback, registryBaseUrl } from './registry-endpoint.js';

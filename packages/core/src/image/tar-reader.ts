@@ -1,5 +1,5 @@
+import { formatBytes } from '@cove/shared';
 import { CoveError } from '../errors.js';
-import { formatBytes } from './format-bytes.js';
 import {
   blockSize,
   isZeroBlock,

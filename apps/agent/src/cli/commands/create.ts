@@ -1,5 +1,5 @@
-import type { Engine } from '@cove/core';
-import { CoveError } from '@cove/core';
+import type { AgentConnection } from '../agent/agent-connection.js';
+import { CliError } from '../cli-error.js';
 import { containerFlagSpecs, containerOptionsUsage, specFromFlags } from '../container-flags.js';
 import { parseFlags } from '../parse-flags.js';
 
@@ -9,7 +9,7 @@ Create a container without starting it (cove start starts it).
 
 ${containerOptionsUsage}`;
 
-export function create(engine: Engine, args: string[]): number {
+export async function create(agent: AgentConnection, args: string[]): Promise<number> {
   const { flags, rest } = parseFlags('create', args, containerFlagSpecs);
   if (flags.has('help')) {
     console.log(usage);
@@ -17,7 +17,8 @@ export function create(engine: Engine, args: string[]): number {
   }
   const [image, ...command] = rest;
   if (!image)
-    throw new CoveError('cove create: an image is required: cove create IMAGE [COMMAND...]');
-  console.log(engine.create(specFromFlags(flags, image, command)).id);
+    throw new CliError('cove create: an image is required: cove create IMAGE [COMMAND...]');
+  const spec = specFromFlags(flags, image, command);
+  console.log((await agent.client.containers.create.mutate({ spec, start: false })).id);
   return 0;
 }

@@ -1,8 +1,9 @@
-import type { Engine } from '@cove/core';
-import { CoveError } from '@cove/core';
+import type { AgentConnection } from '../agent/agent-connection.js';
+import { attachToProcess } from '../agent/attached-process.js';
+import { relayTerminal } from '../agent/remote-terminal.js';
+import { CliError } from '../cli-error.js';
 import { environmentEntries } from '../container-flags.js';
 import { parseFlags } from '../parse-flags.js';
-import { relayTerminal } from '../terminal-relay.js';
 
 const usage = `Usage: cove exec [OPTIONS] CONTAINER COMMAND [ARG...]
 
@@ -16,7 +17,7 @@ Options:
   -u, --user USER[:GROUP]  Run as this user
   -w, --workdir DIR        Working directory inside the container`;
 
-export async function exec(engine: Engine, args: string[]): Promise<number> {
+export async function exec(agent: AgentConnection, args: string[]): Promise<number> {
   const { flags, rest } = parseFlags('exec', args, [
     { long: 'env', short: 'e', value: true, repeatable: true },
     { long: 'interactive', short: 'i' },
@@ -31,28 +32,32 @@ export async function exec(engine: Engine, args: string[]): Promise<number> {
   }
   const [container, ...command] = rest;
   if (!container || !command.length) {
-    throw new CoveError('cove exec: name a container and a command: cove exec CONTAINER COMMAND');
+    throw new CliError('cove exec: name a container and a command: cove exec CONTAINER COMMAND');
   }
   const interactive = flags.has('interactive');
-  const env = environmentEntries(flags.get('env') ?? []);
-  const process_ = await engine.exec(container, {
-    args: command,
-    env,
+  const options = {
+    env: environmentEntries(flags.get('env') ?? []),
     user: flags.get('user')?.at(-1),
     workdir: flags.get('workdir')?.at(-1),
-    terminal: flags.has('tty')
-      ? { cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 }
-      : undefined,
-  });
-  if (process_.terminal !== undefined) {
-    return relayTerminal(process_.terminal, process_.exited, interactive);
+  };
+  if (flags.has('tty')) {
+    const session = await agent.client.terminals.open.mutate({
+      container,
+      mode: 'exec',
+      command,
+      ...options,
+      cols: process.stdout.columns || 80,
+      rows: process.stdout.rows || 24,
+    });
+    return (await relayTerminal(agent, session.id, interactive)) ?? 0;
   }
-  process_.stdout?.pipe(process.stdout);
-  process_.stderr?.pipe(process.stderr);
-  if (interactive && process_.stdin) process.stdin.pipe(process_.stdin);
-  else process_.stdin?.end();
-  const code = await process_.exited;
-  process.stdin.unpipe();
-  process.stdin.pause();
-  return code;
+  return attachToProcess(
+    agent,
+    (handlers) =>
+      agent.client.containers.exec.subscribe(
+        { id: container, args: command, ...options, stdin: interactive },
+        handlers,
+      ),
+    { stdin: interactive },
+  );
 }

@@ -1,5 +1,5 @@
-import type { Engine } from '@cove/core';
-import { CoveError } from '@cove/core';
+import type { AgentConnection } from '../agent/agent-connection.js';
+import { CliError } from '../cli-error.js';
 import { imageImport } from './image-import.js';
 import { images } from './images.js';
 import { pull } from './pull.js';
@@ -15,24 +15,24 @@ Commands:
   pull      Download an image from a registry (same as cove pull)
   rm        Remove images (same as cove rmi)`;
 
-export async function image(engine: Engine, args: string[]): Promise<number> {
+export async function image(agent: AgentConnection, args: string[]): Promise<number> {
   const [command, ...rest] = args;
   switch (command) {
     case 'import':
-      return imageImport(engine, rest);
+      return imageImport(agent, rest);
     case 'ls':
     case 'list':
-      return images(engine, rest);
+      return images(agent, rest);
     case 'pull':
-      return pull(engine, rest);
+      return pull(agent, rest);
     case 'rm':
     case 'remove':
-      return rmi(engine, rest);
+      return rmi(agent, rest);
     case undefined:
     case '--help':
       console.log(usage);
       return command ? 0 : 1;
     default:
-      throw new CoveError(`cove image: unknown command "${command}" (see cove image --help)`);
+      throw new CliError(`cove image: unknown command "${command}" (see cove image --help)`);
   }
 }

@@ -1,5 +1,5 @@
-import type { Engine } from '@cove/core';
-import { formatBytes, imageDiskUsage, listImages } from '@cove/core';
+import { formatBytes } from '@cove/shared';
+import type { AgentConnection } from '../agent/agent-connection.js';
 import { formatTable, timeAgo } from '../format.js';
 import { type FlagSpec, parseFlags } from '../parse-flags.js';
 
@@ -27,13 +27,13 @@ function splitReference(reference: string): [string, string] {
     : [reference, '<none>'];
 }
 
-export function images(engine: Engine, args: string[]): number {
+export async function images(agent: AgentConnection, args: string[]): Promise<number> {
   const { flags } = parseFlags('images', args, flagSpecs);
   if (flags.has('help')) {
     console.log(usage);
     return 0;
   }
-  const list = listImages(engine.layout);
+  const list = await agent.client.images.list.query();
   if (flags.get('format')?.at(-1) === 'json') {
     console.log(JSON.stringify(list, null, 2));
     return 0;
@@ -49,7 +49,7 @@ export function images(engine: Engine, args: string[]): number {
     formatBytes(image.sizeBytes),
   ]);
   console.log(formatTable(['REPOSITORY', 'TAG', 'DIGEST', 'CREATED', 'SIZE'], rows));
-  const disk = imageDiskUsage(engine.layout);
+  const disk = await agent.client.images.usage.query();
   console.log(
     `\n${disk.images} image(s), ${disk.layers} layer(s): ${formatBytes(disk.bytes)} on disk (a layer shared by images is stored once)`,
   );

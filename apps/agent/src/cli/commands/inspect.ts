@@ -1,14 +1,11 @@
-import type { Engine } from '@cove/core';
-import { CoveError } from '@cove/core';
+import type { AgentConnection } from '../agent/agent-connection.js';
+import { CliError } from '../cli-error.js';
 
-export function inspect(engine: Engine, args: string[]): number {
-  if (!args.length) throw new CoveError('cove inspect: name at least one container');
-  console.log(
-    JSON.stringify(
-      args.map((reference) => engine.inspect(reference)),
-      null,
-      2,
-    ),
+export async function inspect(agent: AgentConnection, args: string[]): Promise<number> {
+  if (!args.length) throw new CliError('cove inspect: name at least one container');
+  const records = await Promise.all(
+    args.map((id) => agent.client.containers.inspect.query({ id })),
   );
+  console.log(JSON.stringify(records, null, 2));
   return 0;
 }

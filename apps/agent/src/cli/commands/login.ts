@@ -1,5 +1,5 @@
-import type { Engine } from '@cove/core';
-import { CoveError, loginRegistry, logoutRegistry } from '@cove/core';
+import type { AgentConnection } from '../agent/agent-connection.js';
+import { CliError } from '../cli-error.js';
 import { type FlagSpec, parseFlags } from '../parse-flags.js';
 
 const usage = `Usage: cove login [OPTIONS] [REGISTRY]
@@ -39,7 +39,7 @@ async function prompt(question: string, hidden: boolean): Promise<string> {
     for await (const chunk of stdin) {
       for (const char of (chunk as Buffer).toString('utf8')) {
         if (char === '\r' || char === '\n') return answer;
-        if (char === '\u0003') throw new CoveError('cove login: cancelled', 130);
+        if (char === '\u0003') throw new CliError('cove login: cancelled', 130);
         if (char === '\u007f') answer = answer.slice(0, -1);
         else answer += char;
         if (!hidden) process.stderr.write(char);
@@ -53,42 +53,40 @@ async function prompt(question: string, hidden: boolean): Promise<string> {
   }
 }
 
-export async function login(engine: Engine, args: string[]): Promise<number> {
+export async function login(agent: AgentConnection, args: string[]): Promise<number> {
   const { flags, rest } = parseFlags('login', args, flagSpecs);
   if (flags.has('help')) {
     console.log(usage);
     return 0;
   }
   const [registry, ...extra] = rest;
-  if (extra.length) throw new CoveError('cove login: name one registry');
+  if (extra.length) throw new CliError('cove login: name one registry');
   const interactive = process.stdin.isTTY === true;
   let username = flags.get('username')?.at(-1);
   let password = flags.get('password')?.at(-1);
   if (flags.has('password-stdin')) {
     if (password)
-      throw new CoveError('cove login: --password and --password-stdin exclude each other');
+      throw new CliError('cove login: --password and --password-stdin exclude each other');
     password = await readStdin();
   }
   if (!username && interactive) username = await prompt('Username: ', false);
   if (!password && interactive) password = await prompt('Password: ', true);
   if (!username || !password) {
-    throw new CoveError('cove login: give --username, and the password with --password-stdin');
+    throw new CliError('cove login: give --username, and the password with --password-stdin');
   }
-  const { registry: host } = await loginRegistry(
-    engine.layout,
+  const { registry: host, authFile } = await agent.client.images.login.mutate({
     registry,
-    { username, password },
-    { insecure: flags.has('insecure') },
-  );
-  console.log(
-    `Login Succeeded (${host}; credentials kept in ${engine.layout.root}/auth.json, mode 0600)`,
-  );
+    username,
+    password,
+    insecure: flags.has('insecure'),
+  });
+  console.log(`Login Succeeded (${host}; credentials kept in ${authFile}, mode 0600)`);
   return 0;
 }
 
-export function logout(engine: Engine, args: string[]): number {
+export async function logout(agent: AgentConnection, args: string[]): Promise<number> {
   const { rest } = parseFlags('logout', args, []);
-  const { registry, removed } = logoutRegistry(engine.layout, rest[0]);
+  const { registry, removed } = await agent.client.images.logout.mutate({ registry: rest[0] });
   console.log(removed ? `Removed the login for ${registry}` : `Not logged in to ${registry}`);
   return 0;
 }

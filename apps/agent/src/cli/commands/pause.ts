@@ -1,12 +1,18 @@
-import type { Engine } from '@cove/core';
-import { CoveError } from '@cove/core';
+import type { AgentConnection } from '../agent/agent-connection.js';
+import { CliError } from '../cli-error.js';
 
-export async function pause(engine: Engine, args: string[], paused: boolean): Promise<number> {
+export async function pause(
+  agent: AgentConnection,
+  args: string[],
+  paused: boolean,
+): Promise<number> {
   const verb = paused ? 'pause' : 'unpause';
-  if (!args.length) throw new CoveError(`cove ${verb}: name at least one container`);
-  for (const reference of args) {
-    await (paused ? engine.pause(reference) : engine.unpause(reference));
-    console.log(reference);
+  if (!args.length) throw new CliError(`cove ${verb}: name at least one container`);
+  for (const id of args) {
+    await (paused
+      ? agent.client.containers.pause.mutate({ id })
+      : agent.client.containers.unpause.mutate({ id }));
+    console.log(id);
   }
   return 0;
 }

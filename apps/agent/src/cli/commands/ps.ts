@@ -1,5 +1,5 @@
-import type { Engine } from '@cove/core';
 import type { ContainerRecord } from '@cove/shared';
+import type { AgentConnection } from '../agent/agent-connection.js';
 import { formatTable, timeAgo } from '../format.js';
 import { type FlagSpec, parseFlags } from '../parse-flags.js';
 
@@ -21,9 +21,11 @@ function status(record: ContainerRecord): string {
   return 'Created';
 }
 
-export function ps(engine: Engine, args: string[]): number {
+export async function ps(agent: AgentConnection, args: string[]): Promise<number> {
   const { flags } = parseFlags('ps', args, flagSpecs);
-  const records = engine.list().filter((r) => flags.has('all') || r.state.status === 'running');
+  const records = (await agent.client.containers.list.query())
+    .map((summary) => summary.record)
+    .filter((r) => flags.has('all') || r.state.status === 'running');
   if (flags.has('quiet')) {
     for (const record of records) console.log(record.id.slice(0, 12));
     return 0;

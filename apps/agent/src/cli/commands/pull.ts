@@ -1,6 +1,7 @@
-import type { Engine } from '@cove/core';
-import { CoveError, formatBytes, pullImage } from '@cove/core';
-import type { PullProgress } from '@cove/shared';
+import { formatBytes, type PullProgress } from '@cove/shared';
+import type { AgentConnection } from '../agent/agent-connection.js';
+import { follow } from '../agent/follow.js';
+import { CliError } from '../cli-error.js';
 import { type FlagSpec, parseFlags } from '../parse-flags.js';
 
 export const pullUsage = `Usage: cove pull [OPTIONS] IMAGE
@@ -37,29 +38,34 @@ function progressPrinter(quiet: boolean): (progress: PullProgress) => void {
   };
 }
 
-export async function pull(engine: Engine, args: string[]): Promise<number> {
+export async function pull(agent: AgentConnection, args: string[]): Promise<number> {
   const { flags, rest } = parseFlags('pull', args, flagSpecs);
   if (flags.has('help')) {
     console.log(pullUsage);
     return 0;
   }
   const [reference, ...extra] = rest;
-  if (!reference || extra.length) throw new CoveError('cove pull: name one image: cove pull IMAGE');
+  if (!reference || extra.length) throw new CliError('cove pull: name one image: cove pull IMAGE');
   const quiet = flags.has('quiet');
-  const abort = new AbortController();
-  process.once('SIGINT', () => abort.abort());
   let downloaded = false;
+  let result: PullProgress['result'];
   const print = progressPrinter(quiet);
   const platform = flags.get('platform')?.at(-1);
-  const result = await pullImage(engine.layout, reference, {
-    insecure: flags.has('insecure'),
-    ...(platform ? { platform } : {}),
-    signal: abort.signal,
-    onProgress: (progress) => {
+  // Ctrl-C ends the subscription, and the agent cancels the pull when its client leaves.
+  await follow<PullProgress>(
+    agent,
+    (handlers) =>
+      agent.client.images.pull.subscribe(
+        { reference, insecure: flags.has('insecure'), ...(platform ? { platform } : {}) },
+        handlers,
+      ),
+    (progress) => {
       downloaded ||= progress.phase === 'downloading';
+      result ??= progress.result;
       print(progress);
     },
-  });
+  );
+  if (!result) throw new CliError('the agent ended the pull without its result');
   for (const warning of result.warnings) console.error(`cove: warning: ${warning}`);
   if (!quiet) {
     console.log(`Digest: ${result.digest}`);

@@ -1,16 +1,16 @@
-import type { Engine } from '@cove/core';
-import { CoveError } from '@cove/core';
+import type { AgentConnection } from '../agent/agent-connection.js';
+import { CliError } from '../cli-error.js';
 import { type FlagSpec, parseFlags } from '../parse-flags.js';
 
 const flagSpecs: FlagSpec[] = [{ long: 'force', short: 'f' }];
 
-export async function rm(engine: Engine, args: string[]): Promise<number> {
+export async function rm(agent: AgentConnection, args: string[]): Promise<number> {
   const { flags, rest } = parseFlags('rm', args, flagSpecs);
-  if (!rest.length) throw new CoveError('cove rm: name at least one container');
+  if (!rest.length) throw new CliError('cove rm: name at least one container');
   let failed = 0;
   for (const reference of rest) {
     try {
-      await engine.remove(reference, { force: flags.has('force') });
+      await agent.client.containers.remove.mutate({ id: reference, force: flags.has('force') });
       console.log(reference);
     } catch (error) {
       console.error(`cove: ${(error as Error).message}`);

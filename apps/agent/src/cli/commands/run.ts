@@ -1,8 +1,9 @@
-import type { Engine } from '@cove/core';
-import { CoveError } from '@cove/core';
+import type { AgentConnection } from '../agent/agent-connection.js';
+import { attachToProcess } from '../agent/attached-process.js';
+import { relayTerminal } from '../agent/remote-terminal.js';
+import { CliError } from '../cli-error.js';
 import { containerFlagSpecs, containerOptionsUsage, specFromFlags } from '../container-flags.js';
 import { parseFlags } from '../parse-flags.js';
-import { relayTerminal } from '../terminal-relay.js';
 
 export const runUsage = `Usage: cove run [OPTIONS] IMAGE [COMMAND] [ARG...]
 
@@ -11,7 +12,9 @@ Create and run a new container.
   -d, --detach             Run in the background and print the container's id
 ${containerOptionsUsage}`;
 
-export async function run(engine: Engine, args: string[]): Promise<number> {
+const proxiedSignals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
+
+export async function run(agent: AgentConnection, args: string[]): Promise<number> {
   const { flags, rest } = parseFlags('run', args, [
     { long: 'detach', short: 'd' },
     ...containerFlagSpecs,
@@ -22,40 +25,42 @@ export async function run(engine: Engine, args: string[]): Promise<number> {
   }
   const [image, ...command] = rest;
   if (!image)
-    throw new CoveError('cove run: an image is required: cove run [OPTIONS] IMAGE [COMMAND...]');
-  const detach = flags.has('detach');
-  if (detach && flags.has('rm')) {
-    throw new CoveError(
-      'cove run: --rm with -d needs the Cove agent to wait for the container; use one of them',
-    );
-  }
-  const tty = flags.has('tty');
-  if (tty && detach) {
-    throw new CoveError(
-      'cove run: -t with -d needs a process to hold the terminal: start it from the dashboard, or run it in the foreground',
-    );
-  }
+    throw new CliError('cove run: an image is required: cove run [OPTIONS] IMAGE [COMMAND...]');
   const spec = specFromFlags(flags, image, command);
-  const size = { cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 };
-  const container = await engine.run(
-    spec,
-    detach
-      ? { kind: 'log' }
-      : tty
-        ? { kind: 'terminal', ...size }
-        : { kind: 'inherit', stdin: flags.has('interactive') },
-  );
-  if (detach) {
-    console.log(container.id);
-    container.detach();
+  const interactive = flags.has('interactive');
+  const { containers, terminals } = agent.client;
+
+  if (flags.has('detach')) {
+    console.log((await containers.create.mutate({ spec, start: true })).id);
     return 0;
   }
-  if (container.terminal !== undefined) {
-    return relayTerminal(container.terminal, container.exited, flags.has('interactive'));
+  if (spec.tty) {
+    const record = await containers.create.mutate({ spec, start: true });
+    const session = await terminals.open.mutate({
+      container: record.id,
+      mode: 'attach',
+      cols: process.stdout.columns || 80,
+      rows: process.stdout.rows || 24,
+    });
+    const code = await relayTerminal(agent, session.id, interactive);
+    if (code !== null) return code;
+    const waited = await containers.wait.mutate({ id: record.id }).catch(() => null);
+    return waited?.exitCode ?? 0;
   }
   // Like `docker run`'s signal proxy: what the CLI is sent, the container's PID 1 gets.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const) {
-    process.on(signal, () => process.kill(container.pid, signal));
+  let id: string | undefined;
+  for (const signal of proxiedSignals) {
+    process.on(signal, () => {
+      if (id) containers.kill.mutate({ id, signal }).catch(() => {});
+    });
   }
-  return container.exited;
+  try {
+    return await attachToProcess(
+      agent,
+      (handlers) => containers.runAttached.subscribe({ spec, stdin: interactive }, handlers),
+      { stdin: interactive, onStarted: (started) => (id = started) },
+    );
+  } finally {
+    for (const signal of proxiedSignals) process.removeAllListeners(signal);
+  }
 }

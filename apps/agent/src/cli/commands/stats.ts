@@ -1,19 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CgroupStats, Engine } from '@cove/core';
-import { cpuPercent } from '@cove/core';
+import type { ContainerSummary, StatsSample } from '@cove/shared';
+import type { AgentConnection } from '../agent/agent-connection.js';
+import { CliError } from '../cli-error.js';
 import { formatTable } from '../format.js';
 import { type FlagSpec, parseFlags } from '../parse-flags.js';
 
 const flagSpecs: FlagSpec[] = [{ long: 'no-stream' }, { long: 'format', value: true }];
 
-/** The interval over which cpu % is measured, and between two printed readings. */
-const intervalMs = 1000;
-
 interface StatsRow {
   id: string;
   name: string;
   cpuPercent: number;
-  stats: CgroupStats;
+  stats: Pick<StatsSample, 'memory' | 'pids'>;
 }
 
 const mib = (bytes: number | null) =>
@@ -34,44 +32,42 @@ function render(rows: StatsRow[], format: string | undefined): string {
   );
 }
 
-/** `cove stats [--no-stream] [--format json] [ID...]`: live cgroup readings, like docker stats. */
-export async function stats(engine: Engine, args: string[]): Promise<number> {
+/** The containers asked for (by id prefix or name), or every running one. */
+function select(summaries: ContainerSummary[], references: string[]): ContainerSummary[] {
+  if (!references.length) return summaries.filter((s) => s.stats);
+  return references.map((reference) => {
+    const found = summaries.find(
+      (s) => s.record.name === reference || s.record.id.startsWith(reference),
+    );
+    if (!found) throw new CliError(`no such container: ${reference}`, 1);
+    return found;
+  });
+}
+
+/**
+ * `cove stats [--no-stream] [--format json] [ID...]`: the agent's readings of each
+ * container's cgroup, taken every second (cpu % is over that second), like docker stats.
+ */
+export async function stats(agent: AgentConnection, args: string[]): Promise<number> {
   const { flags, rest } = parseFlags('stats', args, flagSpecs);
   const format = flags.get('format')?.at(-1);
-  const references = () =>
-    rest.length
-      ? rest
-      : engine
-          .list()
-          .filter((r) => r.state.status === 'running' || r.state.status === 'paused')
-          .map((r) => r.id);
-  let previous = new Map<string, { usec: number; at: number }>();
-  const take = async () => {
-    const rows: StatsRow[] = [];
-    const next = new Map<string, { usec: number; at: number }>();
-    for (const reference of references()) {
-      const record = engine.inspect(reference);
-      const reading = await engine.stats(reference);
-      const at = performance.now();
-      const before = previous.get(record.id);
-      next.set(record.id, { usec: reading.cpu.usageUsec, at });
-      rows.push({
-        id: record.id,
-        name: record.name,
-        cpuPercent: before ? cpuPercent(before.usec, reading.cpu.usageUsec, at - before.at) : 0,
-        stats: reading,
-      });
-    }
-    previous = next;
-    return rows;
-  };
-  // cpu % needs two readings: the first only starts the clock.
-  await take();
   for (;;) {
-    await sleep(intervalMs);
-    const rows = await take();
+    const summaries = select(await agent.client.containers.list.query(), rest);
+    const rows = summaries.flatMap(({ record, stats: sample }) =>
+      sample
+        ? [
+            {
+              id: record.id,
+              name: record.name,
+              cpuPercent: sample.cpuPercent,
+              stats: { memory: sample.memory, pids: sample.pids },
+            },
+          ]
+        : [],
+    );
     if (process.stdout.isTTY && !flags.has('no-stream')) process.stdout.write('\x1b[2J\x1b[H');
     console.log(render(rows, format));
     if (flags.has('no-stream')) return 0;
+    await sleep(1000);
   }
 }

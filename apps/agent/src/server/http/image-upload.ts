@@ -22,7 +22,9 @@ export async function handleImageUpload(
   engine: Engine,
 ): Promise<void> {
   if (request.method !== 'POST') return json(response, 405, { error: 'use POST' });
-  const reference = new URL(request.url ?? '/', 'http://agent').searchParams.get('reference');
+  const query = new URL(request.url ?? '/', 'http://agent').searchParams;
+  const reference = query.get('reference');
+  const platform = query.get('platform');
   if (!reference) return json(response, 400, { error: 'name the image: ?reference=NAME:TAG' });
   const length = Number(request.headers['content-length'] ?? 0);
   if (length > maxUploadBytes) return json(response, 413, { error: 'the archive is over 8 GiB' });
@@ -38,18 +40,19 @@ export async function handleImageUpload(
       if (received > maxUploadBytes) request.destroy(new CoveError('the archive is over 8 GiB'));
     });
     await pipeline(request, createWriteStream(file, { mode: 0o600 }));
-    const result = await importImage(engine.layout, file, reference);
+    const result = await importImage(engine.layout, file, reference, {
+      ...(platform ? { platform } : {}),
+    });
     const summary = listImages(engine.layout).find((image) => image.reference === result.reference);
-    json(
-      response,
-      200,
-      summary ?? {
+    json(response, 200, {
+      ...(summary ?? {
         reference: result.reference,
         digest: result.digest,
         sizeBytes: 0,
         createdAt: null,
-      },
-    );
+      }),
+      warnings: result.warnings,
+    });
   } catch (error) {
     json(response, error instanceof CoveError ? 400 : 500, {
       error:

@@ -120,6 +120,19 @@ export const containersRouter = {
           }
           continue;
         }
+        // Like `docker logs -f`: following ends once the container has stopped and all
+        // it wrote has been sent (or once it is removed).
+        const status = (() => {
+          try {
+            return ctx.engine.inspect(input.id).state.status;
+          } catch {
+            return 'removed';
+          }
+        })();
+        if (status !== 'running' && status !== 'paused' && !ctx.engine.logger(input.id)) {
+          if (partial) yield logLineOf(partial);
+          return;
+        }
         await sleep(250, undefined, { signal }).catch(() => {});
       }
     }),

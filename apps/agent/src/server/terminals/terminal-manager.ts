@@ -32,10 +32,14 @@ export function createTerminalManager(engine: Engine, libc: Libc, limit = 64) {
     sessions.set(session.id, session);
     session.onClose(() => {
       // Closed sessions stay listed briefly so a client can still read the exit code.
-      setTimeout(() => sessions.delete(session.id), 60_000).unref();
-      if (containerTerminals.get(session.containerId) === session) {
-        containerTerminals.delete(session.containerId);
-      }
+      // A container's own terminal likewise, so a client that attaches just after a
+      // short-lived container ended (`cove run --rm -t … echo hi`) still gets its output.
+      setTimeout(() => {
+        sessions.delete(session.id);
+        if (containerTerminals.get(session.containerId) === session) {
+          containerTerminals.delete(session.containerId);
+        }
+      }, 60_000).unref();
     });
     return session;
   };
@@ -59,10 +63,18 @@ export function createTerminalManager(engine: Engine, libc: Libc, limit = 64) {
 
     async open(input: TerminalOpen): Promise<PtySession> {
       const request = TerminalOpenSchema.parse(input);
+      // By full id, the terminal of a container that already ended (and was removed,
+      // with --rm) is still found.
+      const byId =
+        request.mode === 'attach' ? containerTerminals.get(request.container) : undefined;
+      if (byId) {
+        byId.resize(request);
+        return byId;
+      }
       const record = engine.inspect(request.container);
       if (request.mode === 'attach') {
         const session = containerTerminals.get(record.id);
-        if (!session?.isOpen) {
+        if (!session) {
           throw new CoveError(
             `container ${record.name} has no terminal to attach to: start it with -t (a terminal does not survive an agent restart)`,
           );

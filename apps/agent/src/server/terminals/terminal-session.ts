@@ -32,6 +32,7 @@ export class PtySession {
   readonly createdAt = Date.now();
   exitCode: number | null = null;
   private readonly input: tty.WriteStream;
+  private readonly inputFd: number;
   private readonly output: tty.ReadStream;
   private readonly clients = new Set<AttachedClient>();
   private scrollback: Buffer[] = [];
@@ -41,13 +42,17 @@ export class PtySession {
 
   constructor(
     private readonly libc: Libc,
-    private readonly master: number,
+    master: number,
     readonly containerId: string,
     readonly mode: 'exec' | 'attach',
     readonly command: string[],
     exited: Promise<number>,
   ) {
-    ({ output: this.output, input: this.input } = openTerminalStreams(libc, master));
+    ({
+      output: this.output,
+      input: this.input,
+      inputFd: this.inputFd,
+    } = openTerminalStreams(libc, master));
     this.output.on('data', (chunk: Buffer) => this.broadcast(chunk));
     exited.then(
       (code) => this.finish(code),
@@ -89,7 +94,9 @@ export class PtySession {
   }
 
   resize(size: TerminalSize): void {
-    if (!this.closed) setTerminalSize(this.libc, this.master, size);
+    // Through the writer's fd: the reader closes `master` itself when the program's end
+    // hangs the terminal up, and that number may by now be a stranger's.
+    if (!this.closed && !this.input.destroyed) setTerminalSize(this.libc, this.inputFd, size);
   }
 
   acknowledge(client: TerminalClient, bytes: number): void {

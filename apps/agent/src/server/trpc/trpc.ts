@@ -1,12 +1,15 @@
-import { CoveError } from '@cove/core';
+import { CoveError, exitCodeOf } from '@cove/core';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { AgentContext } from './context.js';
 
 const t = initTRPC.context<AgentContext>().create({
-  errorFormatter({ shape }) {
+  errorFormatter({ shape, error }) {
     // The message is for a person; stacks and internal paths stay in the agent's log.
     const { stack: _stack, ...data } = shape.data;
-    return { ...shape, data };
+    // The engine's exit code for the failure (125 by default, 126/127 for a command
+    // that cannot run), so `cove run` exits as `docker run` does.
+    const exitCode = error.cause instanceof CoveError ? exitCodeOf(error.cause) : undefined;
+    return { ...shape, data: { ...data, exitCode } };
   },
 });
 
@@ -20,7 +23,7 @@ export function toTrpcError(error: unknown): TRPCError {
       : /already|is running|is paused|is not running|in use|too many/.test(message)
         ? 'CONFLICT'
         : 'BAD_REQUEST';
-    return new TRPCError({ code, message });
+    return new TRPCError({ code, message, cause: error });
   }
   return new TRPCError({
     code: 'INTERNAL_SERVER_ERROR',
@@ -29,18 +32,48 @@ export function toTrpcError(error: unknown): TRPCError {
   });
 }
 
-const mapErrors = t.middleware(async ({ next, ctx, path }) => {
-  const result = await next();
-  if (result.ok) return result;
-  const cause = result.error.cause;
-  if (cause instanceof CoveError) throw toTrpcError(cause);
-  if (result.error.code === 'INTERNAL_SERVER_ERROR') {
-    ctx.log.error('request.failed', {
+/** Logs what the client will not see, and turns any error into one it can act on. */
+function clientError(error: unknown, log: AgentContext['log'], path: string): TRPCError {
+  const cause =
+    error instanceof TRPCError && error.code === 'INTERNAL_SERVER_ERROR' ? error.cause : error;
+  if (cause instanceof TRPCError) return cause; // input validation and deliberate errors
+  if (!(cause instanceof CoveError)) {
+    log.error('request.failed', {
       path,
-      message: String(cause ?? result.error.message),
+      message: String(cause),
       stack: cause instanceof Error ? cause.stack : undefined,
     });
-    throw toTrpcError(cause);
+  }
+  return toTrpcError(cause);
+}
+
+/** A subscription's errors happen while it is iterated, after the middleware returned. */
+async function* mappedIterable<T>(
+  iterable: AsyncIterable<T>,
+  log: AgentContext['log'],
+  path: string,
+): AsyncGenerator<T> {
+  try {
+    yield* iterable;
+  } catch (error) {
+    throw clientError(error, log, path);
+  }
+}
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+
+const mapErrors = t.middleware(async ({ next, ctx, path, type }) => {
+  const result = await next();
+  if (result.ok) {
+    if (type === 'subscription' && isAsyncIterable(result.data)) {
+      return { ...result, data: mappedIterable(result.data, ctx.log, path) };
+    }
+    return result;
+  }
+  const cause = result.error.cause;
+  if (cause instanceof CoveError || result.error.code === 'INTERNAL_SERVER_ERROR') {
+    throw clientError(cause ?? result.error, ctx.log, path);
   }
   return result; // input validation and deliberate TRPCErrors keep their shape
 });
