@@ -6,6 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/prepare.sh busybox-static attr zstd
 
-# The first run also creates the built-in busybox image in the store.
-npx cove run --rm busybox true
+# The agent creates the built-in busybox image in the store on its first container.
 exec node apps/agent/bin/cove.js agent "$@"

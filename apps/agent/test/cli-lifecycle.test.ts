@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { after, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { testStore } from './support/cove-cli.js';
 
 const store = testStore();
+before(() => store.start());
 after(() => {
   store.cove(['rm', '-f', 'cycle']);
   store.assertNothingLeft();

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { after, afterEach, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import { lines, testStore } from './support/cove-cli.js';
 
 const store = testStore();
+before(() => store.start());
 const { cove, runSh } = store;
 after(() => store.cleanup());
 
@@ -315,9 +316,9 @@ describe('cove run: bad input gets one clear line, a non-zero exit, and leaves n
     }
   });
 
-  test('a caller who is not root', () => {
+  test('a caller who cannot read the agent token is refused, and told why', () => {
     const result = cove(['run', '--rm', 'busybox', 'true'], { uid: 65534, gid: 65534 });
-    assert.notEqual(result.code, 0);
-    assert.match(result.stderr, /cove must run as root/);
+    assert.equal(result.code, 125);
+    assert.match(result.stderr, /cannot read the agent's token .*agent\.token: permission denied/);
   });
 });

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
+import { type AgentProcess, startAgentProcess } from './support/agent-process.js';
 import { lines, testStore } from './support/cove-cli.js';
 
 const store = testStore();
+before(() => store.start());
 const { cove, runSh } = store;
 const dir = mkdtempSync(join(tmpdir(), 'cove-security-cli-'));
 after(() => {
@@ -88,6 +89,21 @@ function childrenOf(pid: number): number[] {
 }
 
 /** Gone, a zombie, or with SIGKILL pending: in every case it will never run again. */
+/** Whether process `pid` has the file with inode `inode` open. */
+function holdsInode(pid: number, inode: number): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return statSync(`/proc/${pid}/fd/${fd}`).ino === inode;
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
 function isDeadOrDying(pid: number): boolean {
   let status: string;
   try {
@@ -109,38 +125,44 @@ describe('the engine dies while a container is being built', () => {
   });
 
   test('the half-built container is killed with it, not left running unwatched (parent-death signal)', async () => {
+    // An agent of its own, on a store of its own: this one is killed.
+    const agent = await startAgentProcess();
+    let restarted: AgentProcess | undefined;
+    let init: number | undefined;
     // /etc/passwd bound to a FIFO holds the init just before it drops privileges and
     // execs: it reads the file to resolve the user and waits for a writer. That wait is
-    // the window in which the engine dies.
-    const engine = store.coveAsync([
-      'run',
-      '--rm',
-      '--name',
-      'orphan',
-      '-v',
-      `${fifo}:/etc/passwd`,
-      'busybox',
-      'true',
-    ]);
-    const writer = await open(fifo, 'w');
-    let init: number | undefined;
+    // the window in which the agent dies.
+    const starting = agent.client.containers.create
+      .mutate({
+        spec: {
+          image: 'busybox',
+          name: 'orphan',
+          command: ['true'],
+          volumes: [{ source: fifo, target: '/etc/passwd', readOnly: false }],
+        },
+        start: true,
+      })
+      .catch(() => 'the agent died first');
+    const writer = await open(fifo, 'w'); // returns once the init has opened it to read
     try {
-      [init] = childrenOf(engine.pid ?? 0);
-      assert.ok(init, 'the init is a child of the engine');
-      process.kill(engine.pid ?? 0, 'SIGKILL');
-      await once(engine, 'exit');
+      const fifoInode = statSync(fifo).ino;
+      [init] = childrenOf(agent.pid).filter((pid) => holdsInode(pid, fifoInode));
+      assert.ok(init, 'the init reading the FIFO is a child of the agent');
+      await agent.stop('SIGKILL');
+      assert.equal(await starting, 'the agent died first');
       // The kernel sends the parent-death signal while the parent exits, before that
       // exit is reported here: the init is already dead or has SIGKILL pending.
-      assert.ok(isDeadOrDying(init), `the init (pid ${init}) dies with the engine`);
+      assert.ok(isDeadOrDying(init), `the init (pid ${init}) dies with the agent`);
+      restarted = await startAgentProcess(agent.root);
+      await restarted.client.containers.remove.mutate({ id: 'orphan', force: true });
+      assert.deepEqual(readdirSync(join(agent.root, 'containers')), [], 'the record is removable');
+      const mounts = readFileSync('/proc/self/mountinfo', 'utf8');
+      assert.equal(mounts.includes(agent.root), false, 'no mount of the store is left');
     } finally {
       if (init && !isDeadOrDying(init)) process.kill(init, 'SIGKILL');
       await writer.close();
+      await restarted?.stop();
+      agent.cleanup();
     }
-    assert.equal(
-      cove(['rm', '-f', 'orphan']).code,
-      0,
-      'the record and cgroup it left are removable',
-    );
-    store.assertNothingLeft();
   });
 });

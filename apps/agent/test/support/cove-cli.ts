@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type AgentProcess, startAgentProcess } from './agent-process.js';
 
 const coveBin = fileURLToPath(new URL('../../../bin/cove.js', import.meta.url));
 
@@ -14,12 +15,18 @@ export interface CoveResult {
 }
 
 /**
- * A store of its own for one test file, and the `cove` command run against it as a user
- * would run it: a separate process, with its exit code and both output streams. Every
- * `run` carries a marker variable, so a container process left behind can be found.
+ * A store of its own for one test file, its agent (`start()` in a `before` hook), and
+ * the `cove` command run against them as a user would run it: a separate process, with
+ * its exit code and both output streams. Every `run` carries a marker variable, so a
+ * container process left behind can be found.
  */
 export function testStore() {
   const root = mkdtempSync(join(tmpdir(), 'cove-test-'));
+  let agent: AgentProcess | undefined;
+  const agentEnv = () => {
+    if (!agent) throw new Error('testStore: call start() first (in a before hook)');
+    return { COVE_ROOT: root, COVE_URL: agent.url };
+  };
   const marker = `COVE_TEST_MARKER=${root}`;
   const withMarker = (args: string[]) =>
     args[0] === 'run' ? ['run', '-e', marker, ...args.slice(1)] : args;
@@ -29,7 +36,7 @@ export function testStore() {
       encoding: 'utf8',
       timeout: 30_000,
       ...options,
-      env: { ...process.env, COVE_ROOT: root, ...options.env },
+      env: { ...process.env, ...agentEnv(), ...options.env },
     });
     return { code: result.status, stdout: String(result.stdout), stderr: String(result.stderr) };
   };
@@ -37,6 +44,14 @@ export function testStore() {
   return {
     root,
     cove,
+    /** Starts the store's agent, which every command but `agent` talks to. */
+    async start() {
+      agent = await startAgentProcess(root);
+    },
+    get agent(): AgentProcess {
+      if (!agent) throw new Error('testStore: call start() first (in a before hook)');
+      return agent;
+    },
     /** `cove run --rm [FLAGS] busybox sh -c SCRIPT`, the shape most tests take. */
     runSh(script: string, flags: string[] = [], options: SpawnSyncOptions = {}): CoveResult {
       return cove(['run', '--rm', ...flags, 'busybox', 'sh', '-c', script], options);
@@ -44,7 +59,7 @@ export function testStore() {
     /** Starts `cove` without waiting, for tests that act while a container runs. */
     coveAsync(args: string[]) {
       return spawn(process.execPath, [coveBin, ...withMarker(args)], {
-        env: { ...process.env, COVE_ROOT: root },
+        env: { ...process.env, ...agentEnv() },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
     },
@@ -62,7 +77,9 @@ export function testStore() {
       const containers = readdirSync(join(root, 'containers'), { withFileTypes: true }).length;
       assert.equal(containers, options.containersKept ?? 0, 'containers left in the store');
     },
-    cleanup() {
+    /** Stops the agent (containers it leaves running are the test's to check) and removes the store. */
+    async cleanup() {
+      await agent?.stop();
       rmSync(root, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,6 @@
 import { CoveError, exitCodeOf } from '@cove/core';
 import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
 import type { AgentContext } from './context.js';
 
 const t = initTRPC.context<AgentContext>().create({
@@ -9,9 +10,22 @@ const t = initTRPC.context<AgentContext>().create({
     // The engine's exit code for the failure (125 by default, 126/127 for a command
     // that cannot run), so `cove run` exits as `docker run` does.
     const exitCode = error.cause instanceof CoveError ? exitCodeOf(error.cause) : undefined;
-    return { ...shape, data: { ...data, exitCode } };
+    const message =
+      error.cause instanceof ZodError ? describeInvalidInput(error.cause) : shape.message;
+    return { ...shape, message, data: { ...data, exitCode } };
   },
 });
+
+/** Input that failed its schema, in one line: `invalid hostname: a hostname is …`. */
+function describeInvalidInput(error: ZodError): string {
+  return error.issues
+    .map((issue) => {
+      // The wrapper objects of an input (its spec) are not what the person typed.
+      const path = issue.path.filter((part) => part !== 'spec').join('.');
+      return path ? `invalid ${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}
 
 /** The engine's errors as tRPC codes a client can act on. */
 export function toTrpcError(error: unknown): TRPCError {
