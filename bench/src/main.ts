@@ -184,12 +184,10 @@ async function main(): Promise<void> {
     };
     await record('start', async () => measureStart(context, engine as Engine, await agent()));
     await record('cli', async () => {
-      const cliRoot = join(dir, 'cli');
-      // `cove run --rm` removes its container itself; one whose run failed is removed here.
-      cleanup.add('cli store', () => removeAllContainers(createEngine({ root: cliRoot })));
       tarRootfs(rootfs, join(dir, 'rootfs.tar'));
       await podman.importImage(join(dir, 'rootfs.tar'));
-      return measureCli(context, cliRoot);
+      // The CLI asks the agent; what a failed `cove run --rm` leaves, the agent's cleanup removes.
+      return measureCli(context, await agent());
     });
     await record('exec', () => measureExec(context, engine as Engine));
     await record('terminal', async () => measureTerminal(context, await agent()));

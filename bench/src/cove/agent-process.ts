@@ -17,6 +17,8 @@ import { coveBin } from '../repo-paths.js';
 
 export interface AgentProcess {
   pid: number;
+  /** Its store (`--root`), where it writes `agent.token`. */
+  root: string;
   url: string;
   authorization: string;
   /** HTTP for queries and mutations, one WebSocket for subscriptions. */
@@ -104,6 +106,7 @@ export async function startAgentProcess(
   const main = subscriptionClient(url, authorization);
   return {
     pid: child.pid ?? 0,
+    root,
     url,
     authorization,
     client: main.client,
