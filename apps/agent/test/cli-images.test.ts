@@ -28,8 +28,8 @@ before(() => store.start());
 const { cove } = store;
 const work = mkdtempSync(join(tmpdir(), 'cove-cli-images-'));
 after(() => {
-  store.cleanup();
   rmSync(work, { recursive: true, force: true });
+  return store.cleanup();
 });
 
 /** A root filesystem tarball as GNU tar makes it, the Alpine-minirootfs kind. */

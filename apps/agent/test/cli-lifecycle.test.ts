@@ -8,7 +8,7 @@ before(() => store.start());
 after(() => {
   store.cove(['rm', '-f', 'cycle']);
   store.assertNothingLeft();
-  store.cleanup();
+  return store.cleanup();
 });
 
 const inspect = (name: string) => JSON.parse(store.cove(['inspect', name]).stdout)[0];
@@ -58,4 +58,41 @@ test('create, start, exec, stop, restart and kill from the CLI, with the cgroup 
   const notRunning = store.cove(['exec', 'cycle', 'true']);
   assert.notEqual(notRunning.code, 0);
   assert.match(notRunning.stderr, /not running/);
+});
+
+test('logs: stdout to stdout and stderr to stderr, with -t times, --since, -n, and -f ending with the container', async () => {
+  const before = Date.now();
+  const script = 'echo one; echo warn >&2; sleep 1.5; echo two; echo late-warn >&2';
+  assert.equal(
+    store.cove(['run', '-d', '--name', 'talker', 'busybox', 'sh', '-c', script]).code,
+    0,
+  );
+  try {
+    // -f follows until the container stops, then ends by itself.
+    const followed = store.cove(['logs', '-f', 'talker']);
+    assert.equal(followed.code, 0);
+    assert.equal(followed.stdout, 'one\ntwo\n');
+    assert.equal(followed.stderr, 'warn\nlate-warn\n');
+
+    const stamped = store.cove(['logs', '-t', 'talker']).stdout.trim().split('\n');
+    const times = stamped.map((line) => Date.parse(line.split(' ')[0] ?? ''));
+    for (const time of times) assert.ok(time >= before - 1000 && time <= Date.now(), `${stamped}`);
+    assert.ok((times[1] ?? 0) - (times[0] ?? 0) >= 1000, 'the times are when the lines came');
+
+    const since = new Date((times[0] ?? 0) + 700).toISOString();
+    const later = store.cove(['logs', '--since', since, 'talker']);
+    assert.equal(later.stdout, 'two\n', `--since ${since}`);
+    assert.equal(later.stderr, 'late-warn\n');
+    // -n counts lines of both streams, as docker logs --tail does.
+    const lastTwo = store.cove(['logs', '-n', '2', 'talker']);
+    assert.equal(lastTwo.stdout, 'two\n');
+    assert.equal(lastTwo.stderr, 'late-warn\n');
+    assert.equal(store.cove(['logs', '--since', '1h', 'talker']).stdout, 'one\ntwo\n');
+    assert.match(
+      store.cove(['logs', '--since', 'yesterday-ish', 'talker']).stderr,
+      /--since takes/,
+    );
+  } finally {
+    store.cove(['rm', '-f', 'talker']);
+  }
 });

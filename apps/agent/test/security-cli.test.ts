@@ -13,8 +13,8 @@ before(() => store.start());
 const { cove, runSh } = store;
 const dir = mkdtempSync(join(tmpdir(), 'cove-security-cli-'));
 after(() => {
-  store.cleanup();
   rmSync(dir, { recursive: true, force: true });
+  return store.cleanup();
 });
 
 const profile = (name: string, content: unknown) => {

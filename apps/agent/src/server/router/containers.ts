@@ -90,12 +90,16 @@ export const containersRouter = {
       ContainerReferenceSchema.extend({
         tail: z.number().int().min(0).max(100_000).optional(),
         follow: z.boolean().default(true),
+        /** Only lines read at or after this time (ms since the epoch). */
+        since: z.number().int().nonnegative().optional(),
       }),
     )
     .subscription(async function* ({ ctx, input, signal }): AsyncGenerator<LogLine> {
       const path = ctx.engine.logPath(input.id);
       const { lines, endOffset } = await readLogTail(path, input.tail ?? 1000);
-      for (const line of lines) yield logLineOf(line);
+      const wanted = (line: LogLine) =>
+        input.since === undefined || (line.t !== null && line.t >= input.since);
+      for (const line of lines.map(logLineOf)) if (wanted(line)) yield line;
       if (!input.follow) return;
       let offset = endOffset;
       let partial = '';
@@ -114,7 +118,7 @@ export const containersRouter = {
             offset += bytesRead;
             const parts = (partial + buffer.subarray(0, bytesRead).toString('utf8')).split('\n');
             partial = parts.pop() ?? '';
-            for (const line of parts) yield logLineOf(line);
+            for (const line of parts.map(logLineOf)) if (wanted(line)) yield line;
           } finally {
             await handle.close();
           }
