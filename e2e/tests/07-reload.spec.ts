@@ -1,5 +1,11 @@
 import type { Page } from '@playwright/test';
-import { dataValue, openDetail, parseShownBytes, selectTab } from '../support/dashboard';
+import {
+  containerRow,
+  dataValue,
+  openDetail,
+  parseShownBytes,
+  selectTab,
+} from '../support/dashboard';
 import { runningBox } from '../support/e2e-box';
 import { expect, test } from '../support/fixtures';
 import { TerminalPane } from '../support/terminal-pane';
@@ -28,6 +34,14 @@ async function highestOnMemoryGraph(page: Page): Promise<number> {
   }
   await page.mouse.move(0, 0);
   return highest;
+}
+
+/** How many samples a row's memory sparkline draws (the points of its line). */
+function sparklinePoints(page: Page, name: string): Promise<number> {
+  return containerRow(page, name)
+    .locator('svg.sparkline path')
+    .last()
+    .evaluate((path) => (path.getAttribute('d') ?? '').split(/[ML]/).filter(Boolean).length);
 }
 
 test('after a reload the graph keeps its history and the terminal re-attaches to its shell', async ({
@@ -71,4 +85,21 @@ test('after a reload the graph keeps its history and the terminal re-attaches to
   expect(await terminal.sessionId(), 'the same terminal session').toBe(session);
   await terminal.waitForLine(new RegExp(`^marked ${mark}$`));
   expect(await terminal.run('echo "still $E2E_MARK"'), 'the same shell').toEqual([`still ${mark}`]);
+});
+
+test("after a reload the table's memory sparkline starts from the agent's history", async ({
+  page,
+  api,
+}) => {
+  const record = await runningBox(api);
+  await page.goto('/');
+  // A past to keep: more than 15 samples (the box usually has minutes of them already).
+  await expect
+    .poll(() => sparklinePoints(page, record.name), { timeout: 30_000 })
+    .toBeGreaterThan(15);
+
+  await page.reload();
+  await containerRow(page, record.name).waitFor();
+  // Live samples come one a second: 15 points at once can only be the history.
+  expect(await sparklinePoints(page, record.name), 'full as the row appears').toBeGreaterThan(15);
 });

@@ -43,6 +43,11 @@ export interface AgentOptions {
   socketPath?: string;
   /** The dashboard's static export; the agent serves it at `/`. */
   webDirectory: string;
+  /**
+   * Browser origins (`http://localhost:3000`) trusted as if they were the agent's own,
+   * for a dev server that proxies `/api` and rewrites Host. Exact origins only.
+   */
+  allowedOrigins?: readonly string[];
   version: string;
   log: Logger;
 }
@@ -69,6 +74,7 @@ const maxSocketPathBytes = 107;
 
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const { log } = options;
+  const allowedOrigins: ReadonlySet<string> = new Set(options.allowedOrigins);
   const { token, created } = loadOrCreateToken(options.root);
   const sessions = createSessions(token);
   const signInAttempts = createRateLimiter(10, 60_000);
@@ -119,7 +125,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       serveStatic(options.webDirectory, request, response);
       return;
     }
-    if (request.method !== 'GET' && !isSameOrigin(request)) {
+    if (request.method !== 'GET' && !isSameOrigin(request, allowedOrigins)) {
       refuse(response, 403, 'cross-origin requests are refused');
       return;
     }
@@ -165,7 +171,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     const deny = (status: string) => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    if (!isSameOrigin(request)) return deny('403 Forbidden');
+    if (!isSameOrigin(request, allowedOrigins)) return deny('403 Forbidden');
     if (!isAuthenticated(request, token, sessions)) return deny('401 Unauthorized');
     if (path === '/api/trpc') {
       trpcSockets.handleUpgrade(request, socket, head, (ws) =>

@@ -35,10 +35,14 @@ async function waitForUrl(child: ChildProcess): Promise<string> {
  * The real agent as a separate process (`cove agent`) on a store of its own and a free
  * loopback port, with a tRPC client that authenticates as the CLI does.
  */
-export async function startAgentProcess(root = mkdtempSync(join(tmpdir(), 'cove-agent-test-'))) {
+export async function startAgentProcess(
+  root = mkdtempSync(join(tmpdir(), 'cove-agent-test-')),
+  /** More `cove agent` flags, e.g. ['--allow-origin', 'http://localhost:3000']. */
+  extraArgs: readonly string[] = [],
+) {
   const child = spawn(
     process.execPath,
-    [coveBin, '--root', root, 'agent', '--listen', '127.0.0.1:0'],
+    [coveBin, '--root', root, 'agent', '--listen', '127.0.0.1:0', ...extraArgs],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },

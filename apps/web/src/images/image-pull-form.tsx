@@ -50,7 +50,7 @@ export function ImagePullForm() {
         </label>
         {pull.state.status === 'pulling' ? <PullProgressView state={pull.state} /> : null}
         {pull.state.status === 'done' ? (
-          <Banner tone="success" title={`Pulled ${pull.state.reference}`} />
+          <PullDone reference={pull.state.reference} warnings={pull.state.warnings} />
         ) : null}
         {pull.state.status === 'failed' ? (
           <Banner tone="danger" title={`Could not pull ${pull.state.reference}`}>
@@ -75,5 +75,25 @@ export function ImagePullForm() {
         </div>
       </form>
     </section>
+  );
+}
+
+/** What was pulled, and what the agent warns about it: another platform, skipped files. */
+function PullDone({ reference, warnings }: { reference: string; warnings: string[] }) {
+  if (warnings.length === 0) {
+    return <Banner tone="success" title={`Pulled ${reference}`} testId="pull-done" />;
+  }
+  return (
+    <Banner
+      tone="warning"
+      title={`Pulled ${reference}, with ${warnings.length === 1 ? 'a warning' : `${warnings.length} warnings`}`}
+      testId="pull-done"
+    >
+      <ul className={styles.warnings} data-testid="pull-warnings">
+        {warnings.map((warning) => (
+          <li key={warning}>{warning}</li>
+        ))}
+      </ul>
+    </Banner>
   );
 }

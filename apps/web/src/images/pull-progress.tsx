@@ -1,6 +1,6 @@
 import { formatBytes } from '~/format/format-bytes';
 import styles from './pull-progress.module.css';
-import { type PullState, totalProgress } from './use-image-pull';
+import type { PullState } from './use-image-pull';
 
 const phaseLabels = {
   resolving: 'Resolving',
@@ -11,7 +11,7 @@ const phaseLabels = {
 
 /** A pull in progress: the phase, one bar for all layers, bytes so far. */
 export function PullProgressView({ state }: { state: Extract<PullState, { status: 'pulling' }> }) {
-  const { bytes, totalBytes } = totalProgress(state.layers);
+  const { bytes, totalBytes } = state;
   const percent = totalBytes ? Math.min(100, (bytes / totalBytes) * 100) : null;
   return (
     <div className={styles.progress} data-testid="pull-progress">
@@ -22,7 +22,7 @@ export function PullProgressView({ state }: { state: Extract<PullState, { status
         <span className="numeric muted">
           {formatBytes(bytes)}
           {totalBytes ? ` of ${formatBytes(totalBytes)}` : ''}
-          {state.layers.size > 0 ? ` · ${state.layers.size} layers` : ''}
+          {state.layers > 0 ? ` · ${state.layers} ${state.layers === 1 ? 'layer' : 'layers'}` : ''}
         </span>
       </div>
       <div

@@ -7,25 +7,25 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTRPC, useTRPCClient } from '~/api/trpc';
 import { errorMessage } from '~/api/trpc-error';
 
-export interface LayerProgress {
-  bytes: number;
-  totalBytes: number | null;
-}
-
 export type PullState =
   | { status: 'idle' }
   | {
       status: 'pulling';
       reference: string;
       phase: PullProgress['phase'];
-      layers: ReadonlyMap<string, LayerProgress>;
+      /** Summed over every layer being downloaded, as the agent reports them. */
+      bytes: number;
+      totalBytes: number | null;
+      /** The layers the agent has reported on so far. */
+      layers: number;
     }
-  | { status: 'done'; reference: string }
+  | { status: 'done'; reference: string; warnings: string[] }
   | { status: 'failed'; reference: string; message: string };
 
 /**
- * Pulls an image, started by a click: a subscription that reports each layer's bytes.
- * Leaving the page cancels it, and the image list refreshes when it is done.
+ * Pulls an image, started by a click: a subscription that reports the bytes received over
+ * all layers, then the name it is stored under and any warnings. Leaving the page cancels it, and the
+ * image list refreshes when it is done.
  */
 export function useImagePull() {
   const client = useTRPCClient();
@@ -43,36 +43,51 @@ export function useImagePull() {
   const start = useCallback(
     (reference: string, insecure = false) => {
       subscription.current?.unsubscribe();
-      const layers = new Map<string, LayerProgress>();
-      setState({ status: 'pulling', reference, phase: 'resolving', layers });
+      const layers = new Set<string>();
+      setState({
+        status: 'pulling',
+        reference,
+        phase: 'resolving',
+        bytes: 0,
+        totalBytes: null,
+        layers: 0,
+      });
       let finished = false;
-      const finish = () => {
+      const finish = (result: PullProgress['result']) => {
         if (finished) return;
         finished = true;
         subscription.current?.unsubscribe();
         subscription.current = null;
-        setState({ status: 'done', reference });
+        setState({
+          status: 'done',
+          reference: result?.reference ?? reference,
+          warnings: result?.warnings ?? [],
+        });
         queryClient.invalidateQueries(trpc.images.list.queryFilter());
       };
       subscription.current = client.images.pull.subscribe(
         { reference, insecure },
         {
           onData: (progress) => {
-            if (progress.layer) {
-              layers.set(progress.layer, {
+            if (progress.layer) layers.add(progress.layer);
+            if (progress.phase === 'done') finish(progress.result);
+            else {
+              setState({
+                status: 'pulling',
+                reference,
+                phase: progress.phase,
                 bytes: progress.bytes,
                 totalBytes: progress.totalBytes,
+                layers: layers.size,
               });
             }
-            if (progress.phase === 'done') finish();
-            else setState({ status: 'pulling', reference, phase: progress.phase, layers });
           },
           onError: (error) => {
             finished = true;
             subscription.current = null;
             setState({ status: 'failed', reference, message: errorMessage(error) });
           },
-          onComplete: finish,
+          onComplete: () => finish(undefined),
         },
       );
     },
@@ -82,20 +97,4 @@ export function useImagePull() {
   useEffect(() => () => subscription.current?.unsubscribe(), []);
 
   return { state, start, cancel };
-}
-
-/** Bytes so far and in all, over the layers whose size is known. */
-export function totalProgress(layers: ReadonlyMap<string, LayerProgress>): {
-  bytes: number;
-  totalBytes: number | null;
-} {
-  let bytes = 0;
-  let totalBytes = 0;
-  let known = layers.size > 0;
-  for (const layer of layers.values()) {
-    bytes += layer.bytes;
-    if (layer.totalBytes === null) known = false;
-    else totalBytes += layer.totalBytes;
-  }
-  return { bytes, totalBytes: known ? totalBytes : null };
 }

@@ -9,6 +9,20 @@ import { parseFlags } from '../parse-flags.js';
 const webDirectory = fileURLToPath(new URL('../../../../../web/out', import.meta.url));
 const packageJson = fileURLToPath(new URL('../../../../package.json', import.meta.url));
 
+const usage = `Usage: cove agent [OPTIONS]
+
+Run the agent in the foreground: the API and the dashboard, on one origin. SIGTERM or
+SIGINT stops it; the containers it started keep running and the next agent adopts them.
+
+Options:
+      --listen HOST:PORT     Where to listen (default: 127.0.0.1:7777)
+      --socket PATH          Also listen on a unix socket (mode 0660; the token is still
+                             required), e.g. /run/cove/agent.sock
+      --allow-origin ORIGIN  Also accept browser requests from this exact origin,
+                             SCHEME://HOST[:PORT] (repeatable; no wildcards), e.g.
+                             http://localhost:3000 for next dev's proxy. For development
+                             only: pages of that origin can use a signed-in session`;
+
 function parseListen(text: string): { host: string; port: number } {
   const match = /^(?:\[([0-9a-fA-F:]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
   const port = Number(match?.[3]);
@@ -30,17 +44,47 @@ function parseSocketPath(text: string | undefined): string | undefined {
 }
 
 /**
+ * A browser's Origin header is scheme://host[:port], lowercase, without the default port:
+ * the flag is parsed into that form so the check can compare strings exactly.
+ */
+function parseAllowedOrigin(text: string): string {
+  const invalid = () =>
+    new CoveError(
+      `invalid --allow-origin "${text}": expected an exact origin, SCHEME://HOST[:PORT], e.g. http://localhost:3000`,
+    );
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw invalid();
+  }
+  const bare = !url.username && !url.password && url.pathname === '/' && !url.search && !url.hash;
+  if (!['http:', 'https:'].includes(url.protocol) || !bare || url.hostname.includes('*')) {
+    throw invalid();
+  }
+  return url.origin;
+}
+
+/**
  * `cove agent`: the daemon, in the foreground. SIGTERM and SIGINT stop it cleanly; the
  * containers it started keep running and the next agent finds them. `--socket PATH` adds
- * a unix socket beside the TCP port (the systemd unit uses /run/cove/agent.sock).
+ * a unix socket beside the TCP port (the systemd unit uses /run/cove/agent.sock);
+ * `--allow-origin ORIGIN` lets a dev server's pages (`next dev`) in.
  */
 export async function agent(root: string, args: string[]): Promise<number> {
   const { flags } = parseFlags('agent', args, [
     { long: 'listen', value: true },
     { long: 'socket', value: true },
+    { long: 'allow-origin', value: true, repeatable: true },
+    { long: 'help' },
   ]);
+  if (flags.has('help')) {
+    console.log(usage);
+    return 0;
+  }
   const { host, port } = parseListen(flags.get('listen')?.at(-1) ?? '127.0.0.1:7777');
   const socketPath = parseSocketPath(flags.get('socket')?.at(-1));
+  const allowedOrigins = [...new Set((flags.get('allow-origin') ?? []).map(parseAllowedOrigin))];
   const log = createLogger();
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
     log.warn('agent.exposed', {
@@ -49,8 +93,24 @@ export async function agent(root: string, args: string[]): Promise<number> {
         'the agent runs containers as root: listen beyond loopback only behind TLS and a firewall',
     });
   }
+  if (allowedOrigins.length) {
+    log.warn('agent.allowed-origins', {
+      origins: allowedOrigins.join(' '),
+      advice:
+        'pages of these origins can drive the agent with a signed-in session: allow only a dev server you run',
+    });
+  }
   const version = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
-  const running = await startAgent({ root, host, port, socketPath, webDirectory, version, log });
+  const running = await startAgent({
+    root,
+    host,
+    port,
+    socketPath,
+    webDirectory,
+    allowedOrigins,
+    version,
+    log,
+  });
   if (running.tokenCreated) {
     console.log(`A new agent token is in ${root}/agent.token (shown once):\n  ${running.token}`);
   }
