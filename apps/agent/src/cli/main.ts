@@ -27,7 +27,7 @@ const usage = `Usage: cove [--root DIR] COMMAND
 A container manager with an engine of its own.
 
 Commands:
-  agent     Run the agent: the API and the dashboard (--listen HOST:PORT)
+  agent     Run the agent: the API and the dashboard (--listen, --socket, --allow-origin)
   run       Create and run a new container (-it: with a terminal)
   create    Create a container without starting it
   start     Start created or stopped containers
