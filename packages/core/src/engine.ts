@@ -2,6 +2,7 @@ import type { ContainerEvent, ContainerRecord, ContainerSpecInput } from '@cove/
 import type { CgroupStats } from './cgroup/cgroup-manager.js';
 import { createCgroupManager } from './cgroup/create-cgroup-manager.js';
 import { type CgroupSetup, detectCgroupSetup } from './cgroup/detect.js';
+import { removeOrphanCgroups } from './cgroup/orphan-cgroups.js';
 import { readContainerStats } from './container/container-stats.js';
 import { findRecord, findRecordById, listRecords } from './container/container-store.js';
 import { createContainer } from './container/create-container.js';
@@ -78,6 +79,7 @@ export function createEngine(options: EngineOptions): Engine {
   const { root, libc = koffiLibc, supervise = false } = options;
   const layout = storeLayout(root);
   let setup: CgroupSetup | undefined;
+  let orphansSwept = false;
   const context: EngineContext = {
     libc,
     layout,
@@ -210,6 +212,13 @@ export function createEngine(options: EngineOptions): Engine {
     cgroupOomKills: (id) => context.cgroupFor(id).oomKillCount(),
     exec: (reference, execOptions) => execInContainer(context, find(reference), execOptions),
     reconcile: async () => {
+      // Once per supervising engine: cgroups of containers that died unseen and whose
+      // records are gone would otherwise stay until reboot.
+      if (supervise && !orphansSwept) {
+        orphansSwept = true;
+        setup ??= detectCgroupSetup();
+        removeOrphanCgroups(setup);
+      }
       for (const record of listRecords(layout)) {
         const { status } = record.state;
         if ((status !== 'running' && status !== 'paused') || context.running?.has(record.id)) {
@@ -230,6 +239,9 @@ export function createEngine(options: EngineOptions): Engine {
     close: () => {
       context.initPool?.close();
       context.execPool?.close();
+      // An agent that stops leaves no empty cgroup parent behind (running containers'
+      // cgroups keep it, and are never touched).
+      if (supervise && setup) removeOrphanCgroups(setup);
     },
   };
 }

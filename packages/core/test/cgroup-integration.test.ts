@@ -9,6 +9,7 @@ import {
   cpuPercent,
   createCgroupManager,
   detectCgroupSetup,
+  removeOrphanCgroups,
 } from '../src/cgroup/index.js';
 import { type HeldProcess, killIfRunning, spawnHeld } from './support/cgroup-processes.js';
 import { ownDirs, removeCgroupTree } from './support/cgroup-tree.js';
@@ -68,6 +69,30 @@ describe(`cgroup ${setup.mode} on a real kernel`, { skip }, () => {
     for (const dir of ownDirs(setup)) await removeCgroupTree(`${dir}/${parent}`);
   });
   after(assertNothingOfOursRemains);
+
+  test('orphan cgroups: empty old ones are removed, busy or young ones stay', async () => {
+    const orphan = await newContainer('orphan');
+    const busy = await newContainer('busy');
+    const sleeper = start('exec /bin/busybox sleep 30');
+    await busy.addProcess(sleeper.pid);
+    // Too young to be an orphan: another engine may be about to put its process in.
+    assert.deepEqual(removeOrphanCgroups(setup, { parent }), []);
+    const removed = removeOrphanCgroups(setup, { parent, olderThanMs: 0 });
+    assert.deepEqual(
+      removed.filter((dir) => !dir.endsWith(`/${parent}`)).sort(),
+      [...orphan.paths].sort(),
+      'only the empty cgroup went',
+    );
+    assert.equal(removed.length, orphan.paths.length, 'the parent stays while busy is in it');
+    for (const path of orphan.paths) assert.equal(existsSync(path), false, path);
+    for (const path of busy.paths) assert.equal(existsSync(path), true, `${path} has a process`);
+    // Its process dies unwatched: now it is an orphan too, and the parent empties.
+    killIfRunning(sleeper);
+    await sleeper.exited;
+    const last = removeOrphanCgroups(setup, { parent, olderThanMs: 0 });
+    assert.equal(last.length, busy.paths.length * 2, 'the cgroup, then its parent, per hierarchy');
+    assertNothingOfOursRemains();
+  });
 
   test('a process allocating 64 MiB under a 32 MiB limit is OOM-killed and counted', async () => {
     const container = await newContainer('oom');

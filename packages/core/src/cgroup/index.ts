@@ -8,3 +8,4 @@ export {
   detectCgroupSetup,
   type V1Hierarchy,
 } from './detect.js';
+export { removeOrphanCgroups } from './orphan-cgroups.js';
