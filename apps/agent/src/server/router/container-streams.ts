@@ -5,6 +5,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { createEventQueue } from '../processes/event-queue.js';
 import { procedure } from '../trpc/trpc.js';
+import { createAndStart } from './create-and-start.js';
 
 const MiB = 1024 * 1024;
 
@@ -16,7 +17,7 @@ const MiB = 1024 * 1024;
 export const containerStreamProcedures = {
   /**
    * Creates and starts a container with its output attached, as `docker run` without -d.
-   * A container that cannot start is removed, not left half-made. The client leaving
+   * The client leaving
    * detaches it (its input ends); the container goes on, its output still logged.
    */
   runAttached: procedure
@@ -35,14 +36,11 @@ export const containerStreamProcedures = {
         dropped = 0;
         queue.push({ type: 'output', stream, data: data.toString('base64') }, data.length);
       };
-      const record = ctx.engine.create(input.spec);
-      let running: Awaited<ReturnType<typeof ctx.engine.start>>;
-      try {
-        running = await ctx.engine.start(record.id, { kind: 'log', stdin: input.stdin, onOutput });
-      } catch (error) {
-        await ctx.engine.remove(record.id, { force: true }).catch(() => {});
-        throw error;
-      }
+      const running = await createAndStart(ctx.engine, input.spec, {
+        kind: 'log',
+        stdin: input.stdin,
+        onOutput,
+      });
       const stdinId = running.stdin ? ctx.stdin.add(running.stdin) : null;
       void running.exited.then((exitCode) => {
         if (dropped) queue.push({ type: 'dropped', bytes: dropped });

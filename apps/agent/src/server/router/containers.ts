@@ -13,6 +13,7 @@ import { readLogTail } from '../logs/log-tail.js';
 import { shellsOf } from '../terminals/terminal-manager.js';
 import { procedure } from '../trpc/trpc.js';
 import { containerStreamProcedures } from './container-streams.js';
+import { createAndStart } from './create-and-start.js';
 
 const timeout = z.object({ timeoutSeconds: z.number().int().min(0).max(3600).optional() });
 
@@ -33,16 +34,9 @@ export const containersRouter = {
   create: procedure
     .input(z.object({ spec: ContainerSpecSchema, start: z.boolean().default(true) }))
     .mutation(async ({ ctx, input }) => {
-      const record = ctx.engine.create(input.spec);
-      if (!input.start) return record;
-      try {
-        await ctx.engine.start(record.id);
-      } catch (error) {
-        // A container that cannot start is not left behind half-made.
-        await ctx.engine.remove(record.id, { force: true }).catch(() => {});
-        throw error;
-      }
-      return ctx.engine.inspect(record.id);
+      if (!input.start) return ctx.engine.create(input.spec);
+      const { id } = await createAndStart(ctx.engine, input.spec);
+      return ctx.engine.inspect(id);
     }),
   start: procedure.input(ContainerReferenceSchema).mutation(async ({ ctx, input }) => {
     await ctx.engine.start(input.id);
