@@ -123,6 +123,46 @@ describe('cove run with limits: the cgroup enforces them and reports them', () =
     }
   });
 
+  test('--cpus 0.5 holds a busy loop to half a core, read from the cgroup', async () => {
+    cove([
+      'run',
+      '-d',
+      '--name',
+      'spin',
+      '--cpus',
+      '0.5',
+      'busybox',
+      'sh',
+      '-c',
+      'while :; do :; done',
+    ]);
+    try {
+      const record = inspect('spin');
+      assert.equal(record.spec.limits.cpus, 0.5);
+      const paths: string[] = record.cgroupPaths;
+      const v2 = paths.find(
+        (p) => existsSync(join(p, 'cpu.stat')) && existsSync(join(p, 'cpu.max')),
+      );
+      const v1 = paths.find((p) => existsSync(join(p, 'cpuacct.usage')));
+      // CPU time the cgroup has used, in microseconds, as the kernel counts it.
+      const usedUsec = () =>
+        v2
+          ? Number(/^usage_usec (\d+)/m.exec(readFileSync(join(v2, 'cpu.stat'), 'utf8'))?.[1])
+          : Number(readFileSync(join(v1 ?? '', 'cpuacct.usage'), 'utf8')) / 1000;
+      await sleep(300);
+      const before = usedUsec();
+      const startedAt = performance.now();
+      await sleep(2000);
+      const percent = ((usedUsec() - before) / ((performance.now() - startedAt) * 1000)) * 100;
+      assert.ok(
+        percent >= 40 && percent <= 60,
+        `the busy loop used ${percent.toFixed(1)}% of a core`,
+      );
+    } finally {
+      removeAndCheckCgroups('spin');
+    }
+  });
+
   test('a bad size is refused before anything is made', () => {
     const result = cove(['run', '--rm', '-m', '12xb', 'busybox', 'true']);
     assert.equal(result.code, 125);

@@ -34,8 +34,10 @@ kernel="$(find_kernel)"
 # is what matters: the compiled tests must be there.
 (cd "$core_dir" && npx tsc -p tsconfig.json >/dev/null) ||
   echo "test:vm: tsc reported type errors; testing the files it emitted"
-test_file="dist/test/cgroup-integration.test.js"
-[ -f "$core_dir/$test_file" ] || { echo "test:vm: $core_dir/$test_file is missing" >&2; exit 1; }
+test_files=(dist/test/cgroup-integration.test.js dist/test/cgroup-containers.test.js)
+for test_file in "${test_files[@]}"; do
+  [ -f "$core_dir/$test_file" ] || { echo "test:vm: $core_dir/$test_file is missing" >&2; exit 1; }
+done
 
 work="$(mktemp -d /tmp/cove-vm.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
@@ -49,22 +51,38 @@ for lib in $(ldd /usr/bin/node | grep -o '/[^ ]*'); do
   cp -L --parents "$lib" "$root"
 done
 
-# The compiled cgroup layer and its tests. package.json carries "type": "module".
+# The compiled engine (containers need all of it: init, rootfs, cgroups, image store) and
+# the tests that run in the guest. package.json carries "type": "module".
 app="$root/app/packages/core"
 cp "$core_dir/package.json" "$app/"
-mkdir -p "$app/dist/src" "$app/dist/test/support"
-cp -r "$core_dir/dist/src/cgroup" "$app/dist/src/"
-cp "$core_dir/$test_file" "$app/dist/test/"
-cp "$core_dir"/dist/test/support/cgroup-*.js "$app/dist/test/support/"
+mkdir -p "$app/dist/test"
+cp -r "$core_dir/dist/src" "$app/dist/"
+cp -r "$core_dir/dist/test/support" "$app/dist/test/"
+for test_file in "${test_files[@]}"; do cp "$core_dir/$test_file" "$app/dist/test/"; done
+
+# Containers' root filesystems are overlay mounts; the cloud kernel builds overlay as a
+# module, so the guest loads it from here.
+overlay_module="$(find "/lib/modules/$(basename "$kernel" | sed 's/^vmlinuz-//')" -name 'overlay.ko*' | head -n 1)"
+[ -n "$overlay_module" ] || { echo "test:vm: no overlay module for $kernel" >&2; exit 1; }
+mkdir -p "$root/lib/modules"
+case "$overlay_module" in
+  *.ko.xz) xz -dc "$overlay_module" >"$root/lib/modules/overlay.ko" ;;
+  *.ko.zst) zstd -dc "$overlay_module" >"$root/lib/modules/overlay.ko" ;;
+  *) cp "$overlay_module" "$root/lib/modules/overlay.ko" ;;
+esac
 
 # Packages the staged code imports at run time (type-only imports are gone after tsc),
 # followed transitively; workspace symlinks (@cove/shared) are copied as real directories.
 bare_imports() {
-  grep -rhoE "(from|import) +['\"][^./'\"][^'\"]*['\"]" --include='*.js' "$@" |
+  # Module specifiers only: a `from '…'` that closes a statement, or an import('…') call.
+  grep -rhoE "(from +['\"][^./'\"][^'\"]*['\"] *;? *$|import\(['\"][^./'\"][^'\"]*['\"]\))" --include='*.js' "$@" |
+    sed -E "s/ *;? *$//; s/\)$//" |
     sed -E "s/.*['\"]([^'\"]+)['\"]/\1/" | grep -v '^node:' |
     sed -E 's#^(@[^/]+/[^/]+|[^@/][^/]*).*#\1#' | sort -u || true
 }
 queue=($(bare_imports "$app/dist"))
+# koffi finds its native module by a computed require, which no grep sees.
+queue+=("@koromix/koffi-$(node -p 'process.platform + "-" + process.arch')")
 declare -A copied=()
 while [ "${#queue[@]}" -gt 0 ]; do
   package="${queue[0]}"
@@ -77,7 +95,8 @@ while [ "${#queue[@]}" -gt 0 ]; do
   rm -rf "$root/app/node_modules/$package/node_modules"
   queue+=($(bare_imports "$root/app/node_modules/$package"))
 done
-echo "test:vm: staged packages: ${!copied[*]:-none}"
+staged="${!copied[*]}"
+echo "test:vm: staged packages: ${staged:-none}"
 
 cp "$core_dir/vm/init.sh" "$root/init"
 chmod +x "$root/init"
