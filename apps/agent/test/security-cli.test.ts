@@ -70,6 +70,12 @@ describe('--security-opt seccomp', () => {
       assert.match(result.stderr, message);
       assert.equal(lines(result.stderr).length, 1, 'one line');
     }
+    // `create` compiles the profile too: no container is made that could never start.
+    const notify = profile('notify-create.json', { defaultAction: 'SCMP_ACT_NOTIFY' });
+    const created = cove(['create', '--security-opt', `seccomp=${notify}`, 'busybox', 'true']);
+    assert.equal(created.code, 125);
+    assert.match(created.stderr, /invalid seccomp profile: defaultAction: SCMP_ACT_NOTIFY/);
+    assert.equal(cove(['ps', '-a', '-q']).stdout, '', 'no container was created');
   });
 });
 

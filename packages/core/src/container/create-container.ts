@@ -9,6 +9,7 @@ import {
 import { CoveError } from '../errors.js';
 import type { StoredImage } from '../image/image-config.js';
 import { getImage } from '../image/image-store.js';
+import { confinementFor } from '../security/confinement.js';
 import { containerPaths } from '../store/store-layout.js';
 import { writeEtcFiles } from './container-etc-files.js';
 import { generateContainerName } from './container-name.js';
@@ -58,6 +59,9 @@ export function createContainer(
   const image = getImage(layout, spec.image);
   checkVolumeSources(spec);
   const args = commandFor(spec, image);
+  // Compile the seccomp profile now, though start compiles it again: a profile the
+  // kernel cannot take is refused at `create`, not found out at the first `start`.
+  confinementFor(spec.seccomp);
 
   for (const dir of [layout.containers, layout.names])
     mkdirSync(dir, { recursive: true, mode: 0o700 });
