@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { withContext } from '../errors.js';
 import { CLONE_NEWPID, O_CLOEXEC, O_RDONLY } from '../libc/constants.js';
 import type { Libc } from '../libc/libc.js';
+import { leanNode, leanNodeEnv } from '../process/lean-node.js';
 
 const initScript = fileURLToPath(new URL('../init/main.js', import.meta.url));
 
@@ -27,13 +28,13 @@ export function spawnInit(
   hostPidNamespace ??= libc.open('/proc/self/ns/pid', O_RDONLY | O_CLOEXEC);
   withContext('creating the PID namespace', () => libc.unshare(CLONE_NEWPID));
   try {
-    return spawn(process.execPath, [initScript], {
+    return spawn(process.execPath, [...leanNode, initScript], {
       stdio: [...stdio, 'pipe', 'pipe'],
       // A session of its own: the container is nobody's job, and a signal to the
       // caller's process group does not reach it.
       detached: true,
       // The init needs no environment; the container's is built from its spec.
-      env: {},
+      env: leanNodeEnv,
     });
   } finally {
     libc.setns(hostPidNamespace, CLONE_NEWPID, '/proc/self/ns/pid');

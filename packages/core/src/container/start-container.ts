@@ -7,7 +7,7 @@ import type { ContainerRecord } from '@cove/shared';
 import { CoveError, withContextAsync } from '../errors.js';
 import { getImage } from '../image/image-store.js';
 import type { InitStdio } from '../init/attach-stdio.js';
-import type { InitFailure, InitSpec } from '../init/init-spec.js';
+import type { InitSpec } from '../init/init-spec.js';
 import type { Libc } from '../libc/libc.js';
 import {
   type ContainerLogger,
@@ -23,6 +23,7 @@ import { containerPaths } from '../store/store-layout.js';
 import { openPty, type TerminalSize } from '../terminal/pty.js';
 import { deleteContainerFiles, writeRecord } from './container-store.js';
 import type { EngineContext } from './engine-context.js';
+import { initHandshake } from './init-handshake.js';
 import { processStartTime } from './process-identity.js';
 import { refreshState } from './refresh-state.js';
 import { spawnInit } from './spawn-init.js';
@@ -126,6 +127,12 @@ export async function startContainer(
         ? spawnInit(libc, [io.stdin ? 'inherit' : 'ignore', 'inherit', 'inherit'])
         : (initPool?.take() ?? spawnInit(libc, ['ignore', 'ignore', 'ignore']));
     const started = child;
+    // Node must have made its threads before the init joins the cgroup: under a small
+    // pids.max a thread made later would be refused, and Node aborts.
+    await withContextAsync(
+      'waiting for the container init to start',
+      () => initHandshake(started).ready,
+    );
     // The init waits for its spec, so it joins the cgroup before running anything: no
     // byte or fork of the user's program escapes the limits.
     await withContextAsync('adding the container to its cgroup', () =>
@@ -238,8 +245,8 @@ function closeQuietly(libc: Libc, fd: number): void {
 }
 
 /**
- * Sends the spec and waits for the verdict: the error pipe closes without a word when
- * execve succeeds (it is close-on-exec), or carries the init's failure.
+ * Sends the spec and waits for the verdict (see init-handshake.ts): the init's mark that
+ * it reached execve, its failure, or its end without either.
  */
 async function deliverSpec(
   child: ChildProcess,
@@ -247,23 +254,21 @@ async function deliverSpec(
   exit: Promise<number>,
 ): Promise<void> {
   const specPipe = child.stdio[3] as Writable | null;
-  const errorPipe = child.stdio[4] as Readable | null;
-  if (!specPipe || !errorPipe) throw new CoveError('container init has no spec or error pipe');
-  const chunks: Buffer[] = [];
-  const verdict = new Promise<string>((resolve, reject) => {
-    errorPipe.on('data', (chunk: Buffer) => chunks.push(chunk));
-    errorPipe.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    errorPipe.once('error', reject);
-    child.once('error', reject);
-  });
+  if (!specPipe) throw new CoveError('container init has no spec pipe');
+  const { verdict } = initHandshake(child);
   specPipe.on('error', () => {}); // an init that dies early closes the pipe: the verdict says why
   specPipe.end(JSON.stringify(spec));
-  const message = await verdict;
+  const result = await verdict;
   specPipe.destroy();
-  errorPipe.destroy();
-  if (message) {
-    const failure = JSON.parse(message) as InitFailure;
+  (child.stdio[4] as Readable | null)?.destroy();
+  if (result.kind === 'failed') {
     await exit;
-    throw new CoveError(failure.message, failure.exitCode);
+    throw new CoveError(result.failure.message, result.failure.exitCode);
+  }
+  if (result.kind === 'died') {
+    const code = await exit;
+    throw new CoveError(
+      `the container init ended before it could start ${spec.args[0]} (exit code ${code}); the engine's log may say why`,
+    );
   }
 }

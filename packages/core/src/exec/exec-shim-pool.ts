@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createWarmPool, type WarmPool } from '../container/warm-pool.js';
+import { leanNode, leanNodeEnv } from '../process/lean-node.js';
 
 const shimScript = fileURLToPath(new URL('./exec-shim-main.js', import.meta.url));
 
@@ -12,10 +13,10 @@ export type ExecShimPool = WarmPool;
 
 /** A shim: its own session (for a terminal), stdio pipes to the engine, spec and report pipes. */
 export function spawnExecShim(): ChildProcess {
-  return spawn(process.execPath, [shimScript], {
+  return spawn(process.execPath, [...leanNode, shimScript], {
     stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
     detached: true,
-    env: {},
+    env: leanNodeEnv,
   });
 }
 

@@ -26,8 +26,9 @@ import { ERROR_FD, type InitSpec } from './init-spec.js';
  * (the seeds' "PID 1 needs a fork": the unsharing process itself stays outside);
  * everything else happens here, in order, and ends in execve so the user's program
  * *is* PID 1. Runs on Node's main thread only: namespaces and credentials are per thread.
+ * `markExecuting` tells the engine the last step that reports its own failure is done.
  */
-export function containerInit(libc: Libc, spec: InitSpec): never {
+export function containerInit(libc: Libc, spec: InitSpec, markExecuting = () => {}): never {
   // The engine reads the error pipe until execve: its closing means the engine is gone.
   withContext('guarding the init until exec', () => guardUntilExec(libc, ERROR_FD));
   withContext('creating the mount, UTS, IPC, network and cgroup namespaces', () =>
@@ -57,6 +58,9 @@ export function containerInit(libc: Libc, spec: InitSpec): never {
   handOverFileDescriptors(libc);
   resetSignals(libc);
   letOutliveEngine(libc);
+  // Before the seccomp filter, which may refuse write(2): what fails from here on still
+  // reports its failure after this mark.
+  markExecuting();
   dropPrivileges(libc, user, spec.confinement);
   try {
     libc.execve(path, spec.args, env);

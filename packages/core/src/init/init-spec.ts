@@ -23,6 +23,15 @@ export interface InitFailure {
   exitCode: number;
 }
 
+/**
+ * Single bytes the init writes on its error pipe around a failure's JSON (which starts
+ * with `{`): it is up, with every thread Node starts, and waits for its spec; then, after
+ * the last step that can fail with a message, it is about to drop privileges and execve.
+ * An init that dies in between (a crash, a signal) leaves no failure and no mark.
+ */
+export const INIT_READY = 'R';
+export const INIT_EXECUTING = 'X';
+
 /** The init's fds besides stdio: the spec arrives on one; errors leave on the other. */
 export const SPEC_FD = 3;
 export const ERROR_FD = 4;

@@ -3,7 +3,14 @@ import { exitCodeOf } from '../errors.js';
 import { koffiLibc } from '../libc/koffi-libc.js';
 import { attachStdio } from './attach-stdio.js';
 import { containerInit } from './container-init.js';
-import { ERROR_FD, type InitFailure, type InitSpec, SPEC_FD } from './init-spec.js';
+import {
+  ERROR_FD,
+  INIT_EXECUTING,
+  INIT_READY,
+  type InitFailure,
+  type InitSpec,
+  SPEC_FD,
+} from './init-spec.js';
 
 // Entry point of a container's init process, spawned by the engine as PID 1 of a new
 // PID namespace. It waits for its spec, then becomes the user's program.
@@ -20,9 +27,12 @@ function readSpec(): InitSpec {
 }
 
 try {
+  // Node has started its threads: the engine may now put this process in a cgroup whose
+  // pids.max would refuse a thread created later.
+  writeSync(ERROR_FD, INIT_READY);
   const spec = readSpec();
   attachStdio(koffiLibc, spec.stdio);
-  containerInit(koffiLibc, spec);
+  containerInit(koffiLibc, spec, () => writeSync(ERROR_FD, INIT_EXECUTING));
 } catch (error) {
   const failure: InitFailure = { message: (error as Error).message, exitCode: exitCodeOf(error) };
   writeSync(ERROR_FD, JSON.stringify(failure));

@@ -1,0 +1,61 @@
+import type { ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { CoveError } from '../errors.js';
+import { INIT_EXECUTING, INIT_READY, type InitFailure } from '../init/init-spec.js';
+
+/** How an init's attempt to become the container's program ended, read from its error pipe. */
+export type InitVerdict =
+  | { kind: 'executing' }
+  | { kind: 'failed'; failure: InitFailure }
+  /** Ended with neither a failure nor the mark: crashed or killed before execve. */
+  | { kind: 'died' };
+
+export interface InitHandshake {
+  /** The init is up and waits for its spec: it may join the container's cgroup. */
+  ready: Promise<void>;
+  /** Settles when the error pipe closes: at execve (close-on-exec) or at the init's end. */
+  verdict: Promise<InitVerdict>;
+}
+
+const handshakes = new WeakMap<ChildProcess, InitHandshake>();
+
+/**
+ * The engine's side of the init's error pipe (see INIT_READY in init-spec.ts). Read from
+ * the first call on; a pooled init's early bytes wait in the stream until then.
+ */
+export function initHandshake(child: ChildProcess): InitHandshake {
+  const known = handshakes.get(child);
+  if (known) return known;
+  const pipe = child.stdio[4] as Readable | null;
+  if (!pipe) throw new CoveError('container init has no error pipe');
+
+  let text = '';
+  let markReady = () => {};
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+  const verdict = new Promise<InitVerdict>((resolve, reject) => {
+    pipe.setEncoding('utf8');
+    pipe.on('data', (chunk: string) => {
+      text += chunk;
+      if (text.startsWith(INIT_READY)) markReady();
+    });
+    pipe.once('end', () => resolve(verdictOf(text)));
+    pipe.once('error', reject);
+    child.once('error', reject);
+  });
+  const handshake: InitHandshake = {
+    // An init that ends before it is ready has its verdict now: `died` or its failure.
+    ready: Promise.race([ready, verdict.then(() => {})]),
+    verdict,
+  };
+  handshakes.set(child, handshake);
+  return handshake;
+}
+
+function verdictOf(text: string): InitVerdict {
+  const rest = text.startsWith(INIT_READY) ? text.slice(INIT_READY.length) : text;
+  const afterMark = rest.startsWith(INIT_EXECUTING) ? rest.slice(INIT_EXECUTING.length) : rest;
+  if (afterMark) return { kind: 'failed', failure: JSON.parse(afterMark) as InitFailure };
+  return rest.startsWith(INIT_EXECUTING) ? { kind: 'executing' } : { kind: 'died' };
+}
