@@ -22,6 +22,7 @@ import {
 import { stopContainer } from './container/stop-container.js';
 import { type ExecOptions, type ExecProcess, execInContainer } from './exec/exec-process.js';
 import { createExecShimPool } from './exec/exec-shim-pool.js';
+import { createShimCgroup } from './exec/shim-cgroup.js';
 import { koffiLibc } from './libc/koffi-libc.js';
 import type { Libc } from './libc/libc.js';
 import type { ContainerLogger } from './logs/container-logger.js';
@@ -87,6 +88,7 @@ export function createEngine(options: EngineOptions): Engine {
       setup ??= detectCgroupSetup();
       return createCgroupManager({ name: id, setup });
     },
+    shimCgroup: createShimCgroup((name) => context.cgroupFor(name)),
     running: new Map(),
     loggers: new Map(),
     stopping: new Set(),

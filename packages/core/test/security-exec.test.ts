@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { O_DIRECTORY, O_RDONLY } from '../src/libc/constants.js';
@@ -40,6 +42,21 @@ after(async () => {
   koffiLibc.close(leaked);
 });
 
+/** Run by the peer: drop to the container's privileges, then readlink each pid's exe. */
+const peerProbe = `
+  import { readlinkSync } from 'node:fs';
+  import { koffiLibc } from ${JSON.stringify(new URL('../src/libc/koffi-libc.js', import.meta.url).href)};
+  import { dropPrivileges } from ${JSON.stringify(new URL('../src/process/drop-privileges.js', import.meta.url).href)};
+  dropPrivileges(koffiLibc, { uid: 0, gid: 0, groups: [], home: '/' });
+  for (const pid of process.argv.slice(1)) {
+    try {
+      console.log('read ' + readlinkSync('/proc/' + pid + '/exe'));
+    } catch (error) {
+      console.log('refused ' + error.code);
+    }
+  }
+`;
+
 describe('exec into a running container', () => {
   test('the shim, the host binary that enters the container, cannot be reached through /proc (CVE-2019-5736, CVE-2016-9962)', async () => {
     const { code, stdout } = await store.exec(container, [
@@ -55,6 +72,33 @@ describe('exec into a running container', () => {
     assert.ok(executables.length >= 2, 'the sleep and this shell');
     for (const exe of executables) {
       assert.equal(exe, '/bin/busybox', 'every process inside runs a binary of the image');
+    }
+  });
+
+  test('the shim is not dumpable: a peer with its uid and capabilities reads the program but not the shim (CVE-2016-9962)', async () => {
+    const exec = await store.engine.exec(container, { args: ['sleep', '30'] });
+    try {
+      const status = (pid: number) => readFileSync(`/proc/${pid}/status`, 'utf8');
+      const field = (pid: number, name: string) =>
+        new RegExp(`^${name}:\\s+(\\S+)`, 'm').exec(status(pid))?.[1];
+      const shimPid = Number(field(exec.pid, 'PPid'));
+      // The shim and its program hold the same uid and capabilities, so only the shim's
+      // dumpable flag can tell them apart to the kernel's ptrace_may_access().
+      assert.equal(field(shimPid, 'CapPrm'), field(exec.pid, 'CapPrm'));
+      assert.equal(field(shimPid, 'Uid'), field(exec.pid, 'Uid'));
+      // The peer: this host's node, dropped to the container's user, capabilities and filter.
+      const probe = spawnSync(
+        process.execPath,
+        ['--input-type=module', '-e', peerProbe, String(exec.pid), String(shimPid)],
+        { encoding: 'utf8' },
+      );
+      assert.equal(probe.status, 0, probe.stderr);
+      const [program, shim] = probe.stdout.trim().split('\n');
+      assert.match(program ?? '', /^read .*busybox/, 'the peer can read a dumpable process');
+      assert.equal(shim, 'refused EACCES', 'the shim is out of its reach');
+    } finally {
+      process.kill(exec.pid, 'SIGKILL');
+      await exec.exited;
     }
   });
 

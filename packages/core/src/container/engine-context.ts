@@ -1,5 +1,6 @@
 import type { CgroupManager } from '../cgroup/cgroup-manager.js';
 import type { ExecShimPool } from '../exec/exec-shim-pool.js';
+import type { ShimCgroup } from '../exec/shim-cgroup.js';
 import type { Libc } from '../libc/libc.js';
 import type { ContainerLogger } from '../logs/container-logger.js';
 import type { StoreLayout } from '../store/store-layout.js';
@@ -15,6 +16,8 @@ export interface EngineContext {
   initPool?: InitPool;
   /** Warm exec shims, likewise. */
   execPool?: ExecShimPool;
+  /** Where exec shims wait once their process has started (see shim-cgroup.ts). */
+  shimCgroup: ShimCgroup;
   /** Exit of each container this engine started (its child), by id. */
   running?: Map<string, Promise<number>>;
   /** The logger of each container whose output this process reads, by id. */

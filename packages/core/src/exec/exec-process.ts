@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import type { ContainerRecord } from '@cove/shared';
 import type { EngineContext } from '../container/engine-context.js';
 import { refreshState } from '../container/refresh-state.js';
@@ -40,7 +40,7 @@ export interface ExecProcess {
  * exec-shim-main.ts); here the shim joins the cgroup, gets its spec, and reports.
  */
 export async function execInContainer(
-  { libc, layout, cgroupFor, execPool }: EngineContext,
+  { libc, layout, cgroupFor, execPool, shimCgroup }: EngineContext,
   found: ContainerRecord,
   options: ExecOptions,
 ): Promise<ExecProcess> {
@@ -57,6 +57,11 @@ export async function execInContainer(
   const pty = options.terminal ? openPty(libc, options.terminal) : undefined;
   const shim = execPool?.take() ?? spawnExecShim();
   try {
+    const reports = readReports(shim);
+    // Node must have made its threads before the shim joins the cgroup: under a small
+    // pids.max a thread made later would be refused, and Node aborts.
+    const ready = await reports.next();
+    if (ready.type !== 'ready') throw new CoveError('exec shim ended before it was ready');
     await withContextAsync('adding the exec to the container cgroup', () =>
       cgroupFor(record.id).addProcess(shim.pid ?? 0),
     );
@@ -72,19 +77,27 @@ export async function execInContainer(
       confinement: confinementFor(record.spec.seccomp),
       terminal: pty?.slavePath,
     };
-    const reports = readReports(shim);
     (shim.stdio[3] as Writable).end(JSON.stringify(spec));
     const first = await reports.next();
     if (first.type === 'failed') throw new CoveError(first.message, first.exitCode);
     if (first.type !== 'started')
       throw new CoveError('exec shim ended before starting the process');
+    // The process was born in the container's cgroup; its shim need not stay there.
+    // Not awaited: the caller gets the process at once.
+    const movedOut = shimCgroup.enter(shim.pid ?? 0);
+    // Leave once the shim is gone from the leaf: after its reap, not after its last report.
+    const shimGone =
+      shim.exitCode !== null || shim.signalCode !== null
+        ? Promise.resolve()
+        : new Promise((resolve) => shim.once('exit', resolve));
+    void shimGone.then(async () => (await movedOut) && shimCgroup.leave());
     const exited = reports.next().then((last) => (last.type === 'exited' ? last.exitCode : 137));
     return {
       pid: first.pid,
       terminal: pty?.master,
       stdin: pty ? null : shim.stdin,
-      stdout: pty ? null : shim.stdout,
-      stderr: pty ? null : shim.stderr,
+      stdout: pty ? null : kept(shim.stdout),
+      stderr: pty ? null : kept(shim.stderr),
       exited,
     };
   } catch (error) {
@@ -104,4 +117,13 @@ function readReports(shim: ChildProcess) {
       return JSON.parse(line.value) as ExecReport;
     },
   };
+}
+
+/**
+ * The output of a short process, kept for a caller that reads it a little later: Node
+ * discards what a child's stdio stream holds when the child exits and nobody listens yet.
+ * The pipe listens, and passes backpressure on to the shim.
+ */
+function kept(stream: Readable | null): Readable | null {
+  return stream ? stream.pipe(new PassThrough()) : null;
 }

@@ -1,8 +1,15 @@
 import { spawn } from 'node:child_process';
 import { readSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
-import { CoveError, exitCodeOf, withContext } from '../errors.js';
-import { CLOSE_RANGE_CLOEXEC, O_CLOEXEC, O_RDWR } from '../libc/constants.js';
+import { exitCodeOf, withContext } from '../errors.js';
+import {
+  CLOSE_RANGE_CLOEXEC,
+  O_CLOEXEC,
+  O_RDWR,
+  PR_SET_DUMPABLE,
+  PR_SET_PDEATHSIG,
+  SIGKILL,
+} from '../libc/constants.js';
 import { koffiLibc as libc } from '../libc/koffi-libc.js';
 import { resolveCommand } from '../process/command.js';
 import { dropPrivileges } from '../process/drop-privileges.js';
@@ -16,7 +23,13 @@ import { EXEC_REPORT_FD, EXEC_SPEC_FD, type ExecReport, type ExecSpec } from './
 // when its spec arrives. It enters the container's namespaces, drops to the container's
 // user and capabilities, and starts the process, which inherits all of that; then it
 // stays as that process's parent to report its exit. The shim itself stays in the
-// host's PID namespace, out of the container's sight.
+// host's PID namespace, out of the container's sight, and the engine moves it out of the
+// container's cgroup once the process has started there.
+//
+// Until then it is guarded like a container's init (security/guard-until-exec.ts): not
+// dumpable, so the container's root can neither ptrace it nor open its /proc/<pid>/exe
+// (the host's node) or fds, nor those of its child, which inherits the flag until its
+// execve (CVE-2016-9962, CVE-2019-5736); and killed if the engine dies half-way.
 
 const osSignals = constants.signals as Record<string, number>;
 
@@ -66,11 +79,15 @@ function startProcess(spec: ExecSpec) {
     env: Object.fromEntries(env.map((entry) => entry.split(/=(.*)/s, 2))),
     stdio: terminal === undefined ? 'inherit' : [terminal, terminal, terminal],
   });
-  if (child.pid === undefined) throw new CoveError(`cannot start ${program} in the container`);
   return child;
 }
 
 try {
+  libc.prctl(PR_SET_DUMPABLE, 0);
+  libc.prctl(PR_SET_PDEATHSIG, SIGKILL);
+  report({ type: 'ready' });
+  // An engine that died before the signal was armed sent none: its end of the spec pipe
+  // closed, and readSpec() reads that as "nothing to run".
   const spec = readSpec();
   // The terminal's signals reach the shim too when the process shares its group: they
   // are for the process, not for the shim.
@@ -78,18 +95,27 @@ try {
     process.on(signal, () => {});
   }
   const child = startProcess(spec);
-  process.on('SIGHUP', () => child.kill('SIGHUP'));
-  process.on('SIGTERM', () => child.kill('SIGTERM'));
-  report({ type: 'started', pid: child.pid ?? 0 });
-  child.once('exit', (code, signal) => {
-    const exitCode = code ?? 128 + (signal ? (osSignals[signal] ?? 0) : 0);
-    report({ type: 'exited', exitCode });
+  // A spawn that failed (no pid) says why in its 'error' event, on the next tick.
+  child.once('error', (error: NodeJS.ErrnoException) => {
+    const message =
+      error.code === 'EAGAIN'
+        ? `cannot start ${spec.args[0]} in the container: fork(2) failed with EAGAIN (the container is at its pids limit)`
+        : `cannot start ${spec.args[0]} in the container: ${error.message}`;
+    report({ type: 'failed', message, exitCode: 126 });
     process.exit(0);
   });
-  child.once('error', (error) => {
-    report({ type: 'failed', message: error.message, exitCode: 126 });
-    process.exit(0);
-  });
+  if (child.pid !== undefined) {
+    process.on('SIGHUP', () => child.kill('SIGHUP'));
+    process.on('SIGTERM', () => child.kill('SIGTERM'));
+    // Started: like a detached container, the process may now outlive the engine.
+    libc.prctl(PR_SET_PDEATHSIG, 0);
+    report({ type: 'started', pid: child.pid });
+    child.once('exit', (code, signal) => {
+      const exitCode = code ?? 128 + (signal ? (osSignals[signal] ?? 0) : 0);
+      report({ type: 'exited', exitCode });
+      process.exit(0);
+    });
+  }
 } catch (error) {
   report({ type: 'failed', message: (error as Error).message, exitCode: exitCodeOf(error) });
   process.exit(0);

@@ -18,8 +18,10 @@ export interface ExecSpec {
   terminal?: string;
 }
 
-/** Lines the shim writes on fd 4, as JSON: it started the process, or could not, then its end. */
+/** Lines the shim writes on fd 4, as JSON: it is ready, it started the process or could not, then its end. */
 export type ExecReport =
+  /** Node has started its threads: the shim may join a cgroup with a small pids.max. */
+  | { type: 'ready' }
   | { type: 'started'; pid: number }
   | { type: 'failed'; message: string; exitCode: number }
   | { type: 'exited'; exitCode: number };
