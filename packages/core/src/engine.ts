@@ -223,6 +223,11 @@ export function createEngine(options: EngineOptions): Engine {
       }
       for (const record of listRecords(layout)) {
         const { status } = record.state;
+        if (status === 'removing' && !context.stopping?.has(record.id)) {
+          // A removal cut short by a crash: finish it.
+          await removeContainer(context, record, true).catch(() => {});
+          continue;
+        }
         if ((status !== 'running' && status !== 'paused') || context.running?.has(record.id)) {
           continue;
         }

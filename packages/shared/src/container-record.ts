@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { ContainerSpecSchema } from './container-spec.js';
 
-export const ContainerStatusSchema = z.enum(['created', 'running', 'paused', 'exited']);
+/** `removing`: `rm` has begun (its processes killed, its files going); an engine that
+ * finds a record in this state after a crash finishes the removal. */
+export const ContainerStatusSchema = z.enum(['created', 'running', 'paused', 'exited', 'removing']);
 export type ContainerStatus = z.infer<typeof ContainerStatusSchema>;
 
 export const ContainerStateSchema = z.object({

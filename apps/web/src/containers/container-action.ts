@@ -19,6 +19,8 @@ export function actionsFor(status: ContainerStatus): ContainerAction[] {
     case 'created':
     case 'exited':
       return ['start', 'remove'];
+    case 'removing':
+      return [];
   }
 }
 

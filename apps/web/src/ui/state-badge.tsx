@@ -6,6 +6,7 @@ const labels: Record<ContainerStatus, string> = {
   running: 'Running',
   paused: 'Paused',
   exited: 'Exited',
+  removing: 'Removing',
 };
 
 /** A container's state as a coloured pill; `data-state` carries the raw value for tests. */

@@ -10,7 +10,7 @@ import { isSameProcessAlive } from './process-identity.js';
  */
 export function refreshState(layout: StoreLayout, record: ContainerRecord): ContainerRecord {
   const { state } = record;
-  if ((state.status !== 'running' && state.status !== 'paused') || !state.pid) return record;
+  if ((state.status !== 'running' && state.status !== 'paused') || !state.pid) return record; // `removing` stays so
   if (isSameProcessAlive(state.pid, state.pidStartTime)) return record;
   const updated: ContainerRecord = {
     ...record,

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, constants as fsConstants, openSync } from 'node:fs';
+import { closeSync, constants as fsConstants, openSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
@@ -21,7 +21,7 @@ import { makeStdioFifos } from '../logs/stdio-fifos.js';
 import { confinementFor } from '../security/confinement.js';
 import { containerPaths } from '../store/store-layout.js';
 import { openPty, type TerminalSize } from '../terminal/pty.js';
-import { deleteContainerFiles, writeRecord } from './container-store.js';
+import { deleteContainerFiles, readRecord, writeRecord } from './container-store.js';
 import type { EngineContext } from './engine-context.js';
 import { initHandshake } from './init-handshake.js';
 import { processStartTime } from './process-identity.js';
@@ -174,8 +174,9 @@ export async function startContainer(
       stdin?.destroy();
       const oomKilled = (await cgroup.oomKillCount().catch(() => 0)) > 0;
       await cgroup.remove().catch(() => {});
-      // `rm -f` may have removed the container while it died: then there is nothing to record.
-      if (!existsSync(paths.dir)) return exitCode;
+      // `rm -f` may be removing the container, or have removed it, while it died: then
+      // there is nothing to record.
+      if (readRecord(layout, record.id)?.state.status !== record.state.status) return exitCode;
       if (spec.autoRemove) {
         deleteContainerFiles(layout, record);
         return exitCode;

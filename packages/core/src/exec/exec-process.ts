@@ -7,7 +7,8 @@ import { refreshState } from '../container/refresh-state.js';
 import { CoveError, withContextAsync } from '../errors.js';
 import { getImage } from '../image/image-store.js';
 import { confinementFor } from '../security/confinement.js';
-import { openPty, type TerminalSize } from '../terminal/pty.js';
+import { openContainerPty } from '../terminal/container-pty.js';
+import type { TerminalSize } from '../terminal/pty.js';
 import { spawnExecShim } from './exec-shim-pool.js';
 import type { ExecReport, ExecSpec } from './exec-spec.js';
 
@@ -54,7 +55,9 @@ export async function execInContainer(
   }
   if (!options.args.length) throw new CoveError('exec needs a command, e.g. sh');
   const image = getImage(layout, record.spec.image);
-  const pty = options.terminal ? openPty(libc, options.terminal) : undefined;
+  const pty = options.terminal
+    ? openContainerPty(libc, record.state.pid, options.terminal)
+    : undefined;
   const shim = execPool?.take() ?? spawnExecShim();
   try {
     const reports = readReports(shim);
@@ -75,7 +78,7 @@ export async function execInContainer(
       workdir: options.workdir ?? record.spec.workdir ?? (image.config.workingDir || '/'),
       user: options.user ?? record.spec.user ?? (image.config.user || undefined),
       confinement: confinementFor(record.spec.seccomp),
-      terminal: pty?.slavePath,
+      terminal: pty ? `/proc/${process.pid}/fd/${pty.slave}` : undefined,
     };
     (shim.stdio[3] as Writable).end(JSON.stringify(spec));
     const first = await reports.next();
@@ -104,6 +107,9 @@ export async function execInContainer(
     shim.kill('SIGKILL');
     if (pty) libc.close(pty.master);
     throw error;
+  } finally {
+    // The shim has its own fd of the terminal by now, or never will.
+    if (pty) libc.close(pty.slave);
   }
 }
 

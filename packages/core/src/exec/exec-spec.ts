@@ -14,7 +14,7 @@ export interface ExecSpec {
   user: string | undefined;
   /** The container's seccomp filter and rlimits: an exec gets what its container has. */
   confinement: Confinement;
-  /** A PTY slave (host path) to use as stdio and controlling terminal; else the shim's pipes. */
+  /** A PTY slave to open (as /proc/<engine>/fd/N) as stdio and controlling terminal; else the shim's pipes. */
   terminal?: string;
 }
 

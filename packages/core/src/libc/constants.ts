@@ -92,3 +92,5 @@ export const TIOCSPTLCK = 0x40045431;
 export const TIOCGPTN = 0x80045430;
 export const TIOCSWINSZ = 0x5414;
 export const TIOCSCTTY = 0x540e;
+/** _IO('T', 0x41): open the slave of this master, without looking up a path (Linux 4.13). */
+export const TIOCGPTPEER = 0x5441;

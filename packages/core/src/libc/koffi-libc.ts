@@ -222,6 +222,9 @@ export const koffiLibc: Libc = {
   ioctl(fd, request, arg, what) {
     return check(c.ioctl(fd, request, 'void *', arg), 'ioctl', `${q(what)}, ${hex(request)}`);
   },
+  ioctlInt(fd, request, arg, what) {
+    return check(c.ioctl(fd, request, 'int', arg), 'ioctl', `${q(what)}, ${hex(request)}`);
+  },
   poll(fd, events, timeoutMs) {
     // struct pollfd: int fd, short events, short revents.
     const pollfd = Buffer.alloc(8);

@@ -67,6 +67,8 @@ export interface Libc {
   socket(domain: number, type: number, protocol: number): number;
   /** ioctl with a pointer argument; the buffer is read and written in place. */
   ioctl(fd: number, request: number, arg: Buffer, what: string): number;
+  /** ioctl with an int argument (TIOCGPTPEER's open flags); returns what the call returns. */
+  ioctlInt(fd: number, request: number, arg: number, what: string): number;
   /** poll(2) on one fd; returns its revents. */
   poll(fd: number, events: number, timeoutMs: number): number;
   getrlimit(resource: number): ResourceLimitValues;
