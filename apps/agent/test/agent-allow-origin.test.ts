@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { WebSocket } from 'ws';
 import { type AgentProcess, startAgentProcess } from './support/agent-process.js';
+import { upgradeStatus } from './support/ws-upgrade.js';
 
 /** Where `next dev` serves the dashboard; its proxy sends the agent another Host. */
 const devOrigin = 'http://localhost:3000';
@@ -29,17 +29,7 @@ function logout(headers: Record<string, string>): Promise<Response> {
   });
 }
 
-function upgrade(headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve) => {
-    const socket = new WebSocket(`${agent.url.replace('http', 'ws')}/api/trpc`, { headers });
-    socket.once('open', () => {
-      socket.close();
-      resolve(101);
-    });
-    socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
-    socket.once('error', () => {});
-  });
-}
+const upgrade = (headers: Record<string, string>) => upgradeStatus(agent.url, headers);
 
 test('a POST from the allowed Origin is accepted with the token, refused without', async () => {
   const authorization = `Bearer ${agent.token}`;

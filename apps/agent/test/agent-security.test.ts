@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { WebSocket } from 'ws';
 import { type AgentProcess, startAgentProcess } from './support/agent-process.js';
+import { upgradeStatus } from './support/ws-upgrade.js';
 
 let agent: AgentProcess;
 before(async () => {
@@ -68,17 +68,7 @@ test('a POST from a foreign Origin is refused even with a valid token', async ()
   assert.equal(response.status, 403);
 });
 
-function upgrade(headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve) => {
-    const socket = new WebSocket(`${agent.url.replace('http', 'ws')}/api/trpc`, { headers });
-    socket.once('open', () => {
-      socket.close();
-      resolve(101);
-    });
-    socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
-    socket.once('error', () => {});
-  });
-}
+const upgrade = (headers: Record<string, string>) => upgradeStatus(agent.url, headers);
 
 test('WebSocket upgrades need a token and a same-site Origin (cross-site WebSocket hijacking)', async () => {
   assert.equal(await upgrade({}), 401, 'no credentials');
