@@ -59,8 +59,9 @@ function onTerminal(args: string[]) {
 test('cove run -it: a shell on a real terminal, Ctrl-C reaches its foreground job, the exit code is the shell’s', async () => {
   const terminal = onTerminal(['run', '--rm', '-it', 'busybox', 'sh']);
   await terminal.waitFor(/\/ # /);
-  terminal.type('echo typed-$((6*7)); [ -t 0 ] && echo stdin-is-a-terminal\r');
-  await terminal.waitFor(/typed-42\s+stdin-is-a-terminal/);
+  terminal.type('echo typed-$((6*7)); [ -t 0 ] && echo stdin-is-a-terminal; tty\r');
+  // The terminal is one of the container's own devpts, so it has a name there.
+  await terminal.waitFor(/typed-42\s+stdin-is-a-terminal\s+\/dev\/pts\/0\s/);
   terminal.type('sleep 100\r');
   await terminal.waitFor(/sleep 100\s/);
   await new Promise((resolve) => setTimeout(resolve, 300)); // sleep is the foreground job

@@ -53,3 +53,20 @@ test('the engine keeps no fd of the terminal once the caller closed the master',
   });
   assert.deepEqual(terminals, [], 'the slave the engine opened for the shim is closed');
 });
+
+test("a container started with a terminal (run -t) gets one of its own devpts too", async () => {
+  const running = await store.engine.run(
+    { image: 'busybox', command: ['sh', '-c', 'tty; stty size; test -c "$(tty)" && echo device'] },
+    { kind: 'terminal', cols: 90, rows: 20 },
+  );
+  const master = running.terminal ?? -1;
+  try {
+    assert.equal(await running.exited, 0);
+    const buffer = Buffer.alloc(64 * 1024);
+    const screen = buffer.subarray(0, readSync(master, buffer)).toString('utf8');
+    assert.deepEqual(screen.split('\r\n').slice(0, 3), ['/dev/pts/0', '20 90', 'device']);
+  } finally {
+    koffiLibc.close(master);
+    await store.engine.remove(running.id, { force: true });
+  }
+});

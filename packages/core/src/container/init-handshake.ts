@@ -1,7 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { CoveError } from '../errors.js';
-import { INIT_EXECUTING, INIT_READY, type InitFailure } from '../init/init-spec.js';
+import {
+  INIT_EXECUTING,
+  INIT_READY,
+  INIT_WANTS_TERMINAL,
+  type InitFailure,
+} from '../init/init-spec.js';
 
 /** How an init's attempt to become the container's program ended, read from its error pipe. */
 export type InitVerdict =
@@ -13,6 +18,8 @@ export type InitVerdict =
 export interface InitHandshake {
   /** The init is up and waits for its spec: it may join the container's cgroup. */
   ready: Promise<void>;
+  /** A `terminal` init has mounted the container's devpts and waits for a PTY number. */
+  wantsTerminal: Promise<void>;
   /** Settles when the error pipe closes: at execve (close-on-exec) or at the init's end. */
   verdict: Promise<InitVerdict>;
 }
@@ -34,11 +41,16 @@ export function initHandshake(child: ChildProcess): InitHandshake {
   const ready = new Promise<void>((resolve) => {
     markReady = resolve;
   });
+  let markWantsTerminal = () => {};
+  const wantsTerminal = new Promise<void>((resolve) => {
+    markWantsTerminal = resolve;
+  });
   const verdict = new Promise<InitVerdict>((resolve, reject) => {
     pipe.setEncoding('utf8');
     pipe.on('data', (chunk: string) => {
       text += chunk;
       if (text.startsWith(INIT_READY)) markReady();
+      if (text.startsWith(INIT_READY + INIT_WANTS_TERMINAL)) markWantsTerminal();
     });
     pipe.once('end', () => resolve(verdictOf(text)));
     pipe.once('error', reject);
@@ -47,6 +59,7 @@ export function initHandshake(child: ChildProcess): InitHandshake {
   const handshake: InitHandshake = {
     // An init that ends before it is ready has its verdict now: `died` or its failure.
     ready: Promise.race([ready, verdict.then(() => {})]),
+    wantsTerminal,
     verdict,
   };
   handshakes.set(child, handshake);
@@ -54,8 +67,12 @@ export function initHandshake(child: ChildProcess): InitHandshake {
 }
 
 function verdictOf(text: string): InitVerdict {
-  const rest = text.startsWith(INIT_READY) ? text.slice(INIT_READY.length) : text;
+  const rest = withoutMark(withoutMark(text, INIT_READY), INIT_WANTS_TERMINAL);
   const afterMark = rest.startsWith(INIT_EXECUTING) ? rest.slice(INIT_EXECUTING.length) : rest;
   if (afterMark) return { kind: 'failed', failure: JSON.parse(afterMark) as InitFailure };
   return rest.startsWith(INIT_EXECUTING) ? { kind: 'executing' } : { kind: 'died' };
+}
+
+function withoutMark(text: string, mark: string): string {
+  return text.startsWith(mark) ? text.slice(mark.length) : text;
 }

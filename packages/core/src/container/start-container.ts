@@ -20,7 +20,8 @@ import {
 import { makeStdioFifos } from '../logs/stdio-fifos.js';
 import { confinementFor } from '../security/confinement.js';
 import { containerPaths } from '../store/store-layout.js';
-import { openPty, type TerminalSize } from '../terminal/pty.js';
+import { openContainerPty } from '../terminal/container-pty.js';
+import type { TerminalSize } from '../terminal/pty.js';
 import { deleteContainerFiles, readRecord, writeRecord } from './container-store.js';
 import type { EngineContext } from './engine-context.js';
 import { initHandshake } from './init-handshake.js';
@@ -33,7 +34,7 @@ import { spawnInit } from './spawn-init.js';
  * - `inherit`: this process's own (the CLI in the foreground, without an agent);
  * - `log`: the container's log, written by a logger in this process (so it needs a
  *   process that stays, like the agent); with `stdin`, a pipe the caller writes to;
- * - `terminal`: a new PTY; the caller gets its master.
+ * - `terminal`: a new PTY of the container's own devpts; the caller gets its master.
  */
 export type ContainerIo =
   | { kind: 'inherit'; stdin: boolean }
@@ -91,9 +92,7 @@ export async function startContainer(
 
     let stdio: InitStdio;
     if (io.kind === 'terminal') {
-      const pty = openPty(libc, io);
-      terminal = pty.master;
-      stdio = { kind: 'terminal', path: pty.slavePath };
+      stdio = { kind: 'terminal' };
     } else if (io.kind === 'log') {
       const fifos = makeStdioFifos(libc, paths.dir);
       outputPipes = openOutputPipes(fifos);
@@ -141,7 +140,18 @@ export async function startContainer(
     const exit = new Promise<number>((resolve) =>
       started.once('exit', (code, signal) => resolve(exitCodeFrom(code, signal))),
     );
-    await deliverSpec(started, initSpec, exit);
+    // A terminal comes from the container's devpts, so the init asks for it once that is
+    // mounted; the engine keeps the master and tells the init which slave is its own.
+    const openTerminal =
+      io.kind === 'terminal'
+        ? () => {
+            const pty = openContainerPty(libc, started.pid ?? 0, io);
+            libc.close(pty.slave);
+            terminal = pty.master;
+            return pty.number;
+          }
+        : undefined;
+    await deliverSpec(started, initSpec, exit, openTerminal);
 
     const pid = started.pid ?? 0;
     const restartCount =
@@ -247,18 +257,33 @@ function closeQuietly(libc: Libc, fd: number): void {
 
 /**
  * Sends the spec and waits for the verdict (see init-handshake.ts): the init's mark that
- * it reached execve, its failure, or its end without either.
+ * it reached execve, its failure, or its end without either. A `terminal` init asks for
+ * its PTY on the way; `openTerminal` opens it and returns its number.
  */
 async function deliverSpec(
   child: ChildProcess,
   spec: InitSpec,
   exit: Promise<number>,
+  openTerminal?: () => number,
 ): Promise<void> {
   const specPipe = child.stdio[3] as Writable | null;
   if (!specPipe) throw new CoveError('container init has no spec pipe');
-  const { verdict } = initHandshake(child);
+  const { verdict, wantsTerminal } = initHandshake(child);
   specPipe.on('error', () => {}); // an init that dies early closes the pipe: the verdict says why
-  specPipe.end(JSON.stringify(spec));
+  specPipe.write(`${JSON.stringify(spec)}\n`);
+  if (openTerminal) {
+    const asked = await Promise.race([wantsTerminal.then(() => true), verdict.then(() => false)]);
+    // An init that failed before asking has its verdict already; one that asked gets EOF
+    // instead of a number if opening fails, and ends.
+    if (asked) {
+      try {
+        specPipe.write(`${openTerminal()}\n`);
+      } finally {
+        specPipe.end();
+      }
+    }
+  }
+  specPipe.end();
   const result = await verdict;
   specPipe.destroy();
   (child.stdio[4] as Readable | null)?.destroy();

@@ -8,34 +8,41 @@ import type { Libc } from '../libc/libc.js';
  * - `inherit`: keep the fds the engine spawned it with;
  * - `pipes`: stdout and stderr into the named pipes the logger reads; stdin from its
  *   own named pipe when someone is attached to write to it, otherwise from /dev/null;
- * - `terminal`: all three on a PTY slave, which becomes the controlling terminal.
+ * - `terminal`: all three on a PTY of the container's own devpts, which becomes the
+ *   controlling terminal; see attachTerminal, which runs once that devpts is mounted.
  */
 export type InitStdio =
   | { kind: 'inherit' }
   | { kind: 'pipes'; stdin?: string; stdout: string; stderr: string }
-  | { kind: 'terminal'; path: string };
+  | { kind: 'terminal' };
 
 /** Runs before the init leaves the host's mount namespace: the paths are the host's. */
 export function attachStdio(libc: Libc, stdio: InitStdio): void {
-  if (stdio.kind === 'inherit') return;
-  if (stdio.kind === 'pipes') {
-    withContext(`attaching the container's output to ${stdio.stdout}`, () => {
-      // Read-write, so the pipe always has a reader: while the logger is away (the agent
-      // restarting), a write waits for room instead of killing the writer with SIGPIPE.
-      const stdout = libc.open(stdio.stdout, O_RDWR | O_CLOEXEC);
-      const stderr = libc.open(stdio.stderr, O_RDWR | O_CLOEXEC);
-      // The engine holds the write end already, so this open does not wait.
-      const stdin = libc.open(stdio.stdin ?? '/dev/null', O_RDONLY | O_CLOEXEC);
-      replaceStdio(libc, [stdin, stdout, stderr]);
-      for (const fd of [stdin, stdout, stderr]) libc.close(fd);
-    });
-    return;
-  }
-  withContext(`attaching the container's terminal ${stdio.path}`, () => {
+  if (stdio.kind !== 'pipes') return;
+  withContext(`attaching the container's output to ${stdio.stdout}`, () => {
+    // Read-write, so the pipe always has a reader: while the logger is away (the agent
+    // restarting), a write waits for room instead of killing the writer with SIGPIPE.
+    const stdout = libc.open(stdio.stdout, O_RDWR | O_CLOEXEC);
+    const stderr = libc.open(stdio.stderr, O_RDWR | O_CLOEXEC);
+    // The engine holds the write end already, so this open does not wait.
+    const stdin = libc.open(stdio.stdin ?? '/dev/null', O_RDONLY | O_CLOEXEC);
+    replaceStdio(libc, [stdin, stdout, stderr]);
+    for (const fd of [stdin, stdout, stderr]) libc.close(fd);
+  });
+}
+
+/**
+ * Runs in the container's root, after its devpts is mounted: the engine has opened PTY
+ * number `number` there (it keeps the master), and the init takes the slave by the name
+ * the container will know it by, so `tty` and ttyname(3) work inside.
+ */
+export function attachTerminal(libc: Libc, number: number): void {
+  const path = `/dev/pts/${number}`;
+  withContext(`attaching the container's terminal ${path}`, () => {
     // open(2) without O_NOCTTY: a session leader with no controlling terminal (the init
     // was spawned detached, so it leads its own session) takes the terminal it opens.
     // That is what lets Ctrl-C and Ctrl-Z reach the container's foreground job.
-    const terminal = libc.open(stdio.path, O_RDWR | O_CLOEXEC);
+    const terminal = libc.open(path, O_RDWR | O_CLOEXEC);
     replaceStdio(libc, [terminal, terminal, terminal]);
     libc.close(terminal);
   });

@@ -18,7 +18,23 @@ import { resolveUser } from '../process/user.js';
 import { enterWorkingDirectory } from '../process/working-directory.js';
 import { setupRootfs } from '../rootfs/setup-rootfs.js';
 import { guardUntilExec, letOutliveEngine } from '../security/guard-until-exec.js';
+import { attachTerminal } from './attach-stdio.js';
 import { ERROR_FD, type InitSpec } from './init-spec.js';
+
+/** The init's side of its talk with the engine (see the marks in init-spec.ts). */
+export interface EngineChannel {
+  /** Asks the engine for a PTY of the container's devpts; returns its number. */
+  terminalNumber(): number;
+  /** The last step that reports its own failure is done. */
+  markExecuting(): void;
+}
+
+const silentEngine: EngineChannel = {
+  terminalNumber: () => {
+    throw new Error('no engine to open a terminal');
+  },
+  markExecuting: () => {},
+};
 
 /**
  * The container's first process, from "PID 1 of a new PID namespace" to the user's
@@ -26,9 +42,8 @@ import { ERROR_FD, type InitSpec } from './init-spec.js';
  * (the seeds' "PID 1 needs a fork": the unsharing process itself stays outside);
  * everything else happens here, in order, and ends in execve so the user's program
  * *is* PID 1. Runs on Node's main thread only: namespaces and credentials are per thread.
- * `markExecuting` tells the engine the last step that reports its own failure is done.
  */
-export function containerInit(libc: Libc, spec: InitSpec, markExecuting = () => {}): never {
+export function containerInit(libc: Libc, spec: InitSpec, engine = silentEngine): never {
   // The engine reads the error pipe until execve: its closing means the engine is gone.
   withContext('guarding the init until exec', () => guardUntilExec(libc, ERROR_FD));
   withContext('creating the mount, UTS, IPC, network and cgroup namespaces', () =>
@@ -39,6 +54,8 @@ export function containerInit(libc: Libc, spec: InitSpec, markExecuting = () => 
   const umask = libc.umask(0);
   setupRootfs(libc, spec.rootfs);
   libc.umask(umask);
+  // The container's devpts is mounted now: its terminal can be one of its own.
+  if (spec.stdio.kind === 'terminal') attachTerminal(libc, engine.terminalNumber());
 
   withContext(`setting the hostname to ${spec.hostname}`, () => libc.sethostname(spec.hostname));
   withContext('bringing up the loopback interface', () => bringUpLoopback(libc));
@@ -60,7 +77,7 @@ export function containerInit(libc: Libc, spec: InitSpec, markExecuting = () => 
   letOutliveEngine(libc);
   // Before the seccomp filter, which may refuse write(2): what fails from here on still
   // reports its failure after this mark.
-  markExecuting();
+  engine.markExecuting();
   dropPrivileges(libc, user, spec.confinement);
   try {
     libc.execve(path, spec.args, env);

@@ -31,6 +31,12 @@ export interface InitFailure {
  */
 export const INIT_READY = 'R';
 export const INIT_EXECUTING = 'X';
+/**
+ * For a `terminal` container, between the two: the container's /dev/pts is mounted, so
+ * the engine may open a PTY there. It answers on the spec pipe with the PTY's number and
+ * a newline (the spec itself ends with a newline too), then closes that pipe.
+ */
+export const INIT_WANTS_TERMINAL = 'T';
 
 /** The init's fds besides stdio: the spec arrives on one; errors leave on the other. */
 export const SPEC_FD = 3;

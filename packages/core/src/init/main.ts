@@ -2,11 +2,12 @@ import { readSync, writeSync } from 'node:fs';
 import { exitCodeOf } from '../errors.js';
 import { koffiLibc } from '../libc/koffi-libc.js';
 import { attachStdio } from './attach-stdio.js';
-import { containerInit } from './container-init.js';
+import { containerInit, type EngineChannel } from './container-init.js';
 import {
   ERROR_FD,
   INIT_EXECUTING,
   INIT_READY,
+  INIT_WANTS_TERMINAL,
   type InitFailure,
   type InitSpec,
   SPEC_FD,
@@ -15,24 +16,38 @@ import {
 // Entry point of a container's init process, spawned by the engine as PID 1 of a new
 // PID namespace. It waits for its spec, then becomes the user's program.
 
-function readSpec(): InitSpec {
+/**
+ * One newline-ended message from the spec pipe. The engine writes the next one only
+ * after an answer from here, so nothing past the newline is read by mistake.
+ */
+function readLine(what: string): string {
   const chunks: Buffer[] = [];
   const buffer = Buffer.alloc(64 * 1024);
   for (;;) {
     const read = readSync(SPEC_FD, buffer);
-    if (read === 0) break;
+    if (read === 0) throw new Error(`the engine closed the spec pipe before sending ${what}`);
     chunks.push(Buffer.from(buffer.subarray(0, read)));
+    if (buffer[read - 1] === 0x0a) return Buffer.concat(chunks).toString('utf8');
   }
-  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as InitSpec;
 }
+
+const engine: EngineChannel = {
+  terminalNumber() {
+    writeSync(ERROR_FD, INIT_WANTS_TERMINAL);
+    const answer = readLine("the container's terminal");
+    if (!/^\d+\n$/.test(answer)) throw new Error(`the engine sent no terminal number: ${answer}`);
+    return Number(answer);
+  },
+  markExecuting: () => writeSync(ERROR_FD, INIT_EXECUTING),
+};
 
 try {
   // Node has started its threads: the engine may now put this process in a cgroup whose
   // pids.max would refuse a thread created later.
   writeSync(ERROR_FD, INIT_READY);
-  const spec = readSpec();
+  const spec = JSON.parse(readLine('the spec')) as InitSpec;
   attachStdio(koffiLibc, spec.stdio);
-  containerInit(koffiLibc, spec, () => writeSync(ERROR_FD, INIT_EXECUTING));
+  containerInit(koffiLibc, spec, engine);
 } catch (error) {
   const failure: InitFailure = { message: (error as Error).message, exitCode: exitCodeOf(error) };
   writeSync(ERROR_FD, JSON.stringify(failure));

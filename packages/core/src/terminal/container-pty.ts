@@ -23,6 +23,8 @@ export interface ContainerPty {
    * path in the container. Close it once the helper has its own.
    */
   slave: number;
+  /** N of `/dev/pts/N`, the name the container knows the terminal by. */
+  number: number;
 }
 
 /**
@@ -53,15 +55,16 @@ export function openContainerPty(libc: Libc, pid: number, size: TerminalSize): C
     libc.close(root);
   }
   try {
+    const number = Buffer.alloc(4);
     withContext("setting up the container's terminal", () => {
       libc.ioctl(master, TIOCSPTLCK, Buffer.alloc(4), '/dev/pts/ptmx');
-      libc.ioctl(master, TIOCGPTN, Buffer.alloc(4), '/dev/pts/ptmx');
+      libc.ioctl(master, TIOCGPTN, number, '/dev/pts/ptmx');
     });
     setTerminalSize(libc, master, size);
     const slave = withContext("opening the container's terminal", () =>
       libc.ioctlInt(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC, '/dev/pts/ptmx'),
     );
-    return { master, slave };
+    return { master, slave, number: number.readUInt32LE(0) };
   } catch (error) {
     libc.close(master);
     throw error;
