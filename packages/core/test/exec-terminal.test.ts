@@ -54,7 +54,7 @@ test('the engine keeps no fd of the terminal once the caller closed the master',
   assert.deepEqual(terminals, [], 'the slave the engine opened for the shim is closed');
 });
 
-test("a container started with a terminal (run -t) gets one of its own devpts too", async () => {
+test('a container started with a terminal (run -t) gets one of its own devpts too', async () => {
   const running = await store.engine.run(
     { image: 'busybox', command: ['sh', '-c', 'tty; stty size; test -c "$(tty)" && echo device'] },
     { kind: 'terminal', cols: 90, rows: 20 },
