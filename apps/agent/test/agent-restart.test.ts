@@ -4,14 +4,14 @@ import { type AgentProcess, screenReader, startAgentProcess } from './support/ag
 
 const agents: AgentProcess[] = [];
 after(async () => {
-  const last = agents.at(-1);
-  if (last) {
-    for (const { record } of await last.client.containers.list.query().catch(() => [])) {
-      await last.client.containers.remove.mutate({ id: record.id, force: true }).catch(() => {});
+  // Each test's last agent removes what its store still holds, keepers included.
+  for (const agent of agents) {
+    for (const { record } of await agent.client.containers.list.query().catch(() => [])) {
+      await agent.client.containers.remove.mutate({ id: record.id, force: true }).catch(() => {});
     }
   }
   for (const agent of agents) await agent.stop();
-  agents[0]?.cleanup();
+  for (const agent of agents) agent.cleanup();
 });
 
 test('containers outlive a crashed agent; the next agent adopts the living and records the dead', async () => {
@@ -50,6 +50,7 @@ test('containers outlive a crashed agent; the next agent adopts the living and r
   );
 
   // Stats, logs and exec work on the adopted container.
+  const [survivorKeeper = 0] = await keepersOf(second, [survivor.id]);
   const history = await waitForHistory(second);
   assert.ok((history.at(-1)?.pids.current ?? 0) >= 1);
   assert.equal(history.at(-1)?.pids.limit, 16);
@@ -81,11 +82,116 @@ test('containers outlive a crashed agent; the next agent adopts the living and r
   socket.close();
 
   await second.client.containers.stop.mutate({ id: 'survivor', timeoutSeconds: 1 });
-  assert.equal(
-    (await second.client.containers.inspect.query({ id: 'survivor' })).state.status,
-    'exited',
-  );
+  const stopped = await second.client.containers.inspect.query({ id: 'survivor' });
+  assert.equal(stopped.state.status, 'exited');
+  assert.equal(stopped.state.keeper, undefined, 'a stopped container keeps no keeper');
+  await waitUntilGone(survivorKeeper);
 });
+
+test("a -t container's terminal and the output a container wrote while no agent ran survive a crashed agent", async () => {
+  const first = await startAgentProcess();
+  agents.push(first);
+  const shell = await first.client.containers.create.mutate({
+    spec: { image: 'busybox', name: 'shell', tty: true, command: ['sh'] },
+    start: true,
+  });
+  const before = await first.client.terminals.open.mutate({
+    container: 'shell',
+    mode: 'attach',
+    cols: 80,
+    rows: 24,
+  });
+  const firstSocket = first.terminalSocket(before.id);
+  firstSocket.on('error', () => {}); // the agent is killed under it
+  await new Promise((resolve) => firstSocket.once('open', resolve));
+  firstSocket.send(Buffer.from('MARK=kept-$((40+2))\r'), { binary: true });
+  await screenReader(firstSocket).waitFor(/MARK=kept-\$\(\(40\+2\)\)\s+\/ # /); // run, prompt again
+
+  // 3,000 lines (about 200 KiB, past a pipe's default 64 KiB), all written after the
+  // agent is gone, and then the container ends before another agent starts.
+  const writer = await first.client.containers.create.mutate({
+    spec: {
+      image: 'busybox',
+      name: 'writer',
+      command: [
+        'sh',
+        '-c',
+        'sleep 1; i=0; while [ $i -lt 3000 ]; do echo "line $i of the output nobody read yet"; i=$((i+1)); done; echo last-line',
+      ],
+    },
+    start: true,
+  });
+  const keepers = await keepersOf(first, [shell.id, writer.id]);
+  await first.stop('SIGKILL');
+  await waitUntilGone(writer.state.pid ?? 0);
+
+  const second = await startAgentProcess(first.root);
+  agents.push(second);
+  const after = await second.client.terminals.open.mutate({
+    container: 'shell',
+    mode: 'attach',
+    cols: 80,
+    rows: 24,
+  });
+  const socket = second.terminalSocket(after.id);
+  const screen = screenReader(socket);
+  await new Promise((resolve) => socket.once('open', resolve));
+  socket.send(Buffer.from('echo "$MARK"; tty\r'), { binary: true });
+  // The same shell, with what was typed into it before the crash, on the same terminal.
+  await screen.waitFor(/kept-42\s+\/dev\/pts\/0\s/);
+  socket.close();
+
+  const lines = await new Promise<string[]>((resolve, reject) => {
+    const seen: string[] = [];
+    const subscription = second.client.containers.logs.subscribe(
+      { id: 'writer', tail: 10_000, follow: false },
+      {
+        onData: (line) => seen.push(line.text),
+        onComplete: () => {
+          subscription.unsubscribe();
+          resolve(seen);
+        },
+        onError: reject,
+      },
+    );
+  });
+  assert.equal(lines.length, 3001, `the log holds every line: ${lines.slice(-3).join('|')}`);
+  assert.equal(lines[2999], 'line 2999 of the output nobody read yet');
+  assert.equal(lines[3000], 'last-line');
+  const ended = await second.client.containers.inspect.query({ id: 'writer' });
+  assert.equal(ended.state.status, 'exited');
+  assert.equal(ended.state.keeper, undefined, 'its keeper is forgotten once its output is read');
+  await waitUntilGone(keepers[1] ?? 0);
+
+  await second.client.containers.remove.mutate({ id: 'shell', force: true });
+  await second.client.containers.remove.mutate({ id: 'writer', force: true });
+  await waitUntilGone(keepers[0] ?? 0);
+});
+
+/** The keepers' PIDs, once recorded: a keeper is started just after its container. */
+async function keepersOf(agent: AgentProcess, ids: string[]): Promise<number[]> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const records = await Promise.all(
+      ids.map((id) => agent.client.containers.inspect.query({ id })),
+    );
+    const pids = records.map((r) => r.state.keeper?.pid ?? 0);
+    if (pids.every((pid) => pid > 0)) return pids;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail('a container has no keeper');
+}
+
+async function waitUntilGone(pid: number) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`process ${pid} is still there after 20 s`);
+}
 
 async function waitForHistory(agent: AgentProcess) {
   for (let attempt = 0; attempt < 50; attempt++) {

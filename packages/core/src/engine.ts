@@ -3,6 +3,12 @@ import type { CgroupStats } from './cgroup/cgroup-manager.js';
 import { createCgroupManager } from './cgroup/create-cgroup-manager.js';
 import { type CgroupSetup, detectCgroupSetup } from './cgroup/detect.js';
 import { removeOrphanCgroups } from './cgroup/orphan-cgroups.js';
+import {
+  type AdoptedTerminal,
+  adoptRunning,
+  createAdoptions,
+  finishAdopted,
+} from './container/adopt-container.js';
 import { readContainerStats } from './container/container-stats.js';
 import { findRecord, findRecordById, listRecords } from './container/container-store.js';
 import { createContainer } from './container/create-container.js';
@@ -26,7 +32,6 @@ import { createShimCgroup } from './exec/shim-cgroup.js';
 import { koffiLibc } from './libc/koffi-libc.js';
 import type { Libc } from './libc/libc.js';
 import type { ContainerLogger } from './logs/container-logger.js';
-import { resumeLogging } from './logs/resume-logging.js';
 import { containerPaths, type StoreLayout, storeLayout } from './store/store-layout.js';
 
 export interface EngineOptions {
@@ -41,6 +46,8 @@ export interface EngineOptions {
   onEvent?(event: ContainerEvent): void;
   /** Told of every start, restarts included, e.g. to pick up a new terminal. */
   onStart?(record: ContainerRecord, running: RunningContainer): void;
+  /** Told of the terminal of a running `-t` container an earlier agent started. */
+  onAdoptTerminal?(record: ContainerRecord, terminal: AdoptedTerminal): void;
 }
 
 export interface Engine {
@@ -98,10 +105,18 @@ export function createEngine(options: EngineOptions): Engine {
     context.execPool = createExecShimPool(1);
   }
   const find = (reference: string) => findRecord(layout, reference);
+  const adoptions = createAdoptions();
   // A container this engine started is recorded by its own exit handler, with its exit
-  // code; reading /proc before that handler runs would record the code as unknown.
-  const refresh = (record: ContainerRecord) =>
-    context.running?.has(record.id) ? record : refreshState(layout, record);
+  // code; reading /proc before that handler runs would record the code as unknown. One
+  // an earlier agent started is finished by whoever first sees it gone.
+  const refresh = (record: ContainerRecord) => {
+    if (context.running?.has(record.id)) return record;
+    const updated = refreshState(layout, record);
+    if (supervise && updated !== record && updated.state.status === 'exited') {
+      void finishEnded(updated).catch(() => {});
+    }
+    return updated;
+  };
   const emit = (record: ContainerRecord, type: ContainerEvent['type'], exitCode?: number | null) =>
     options.onEvent?.({
       t: Date.now(),
@@ -144,7 +159,29 @@ export function createEngine(options: EngineOptions): Engine {
     }, delay);
   };
 
+  // A container no exit handler of this engine watched has ended: once, whoever saw it
+  // first (a listing or the reconcile), its output and keeper are finished, its cgroup
+  // removed and its policy applied.
+  const finishEnded = async (ended: ContainerRecord) => {
+    if (adoptions.finishing.has(ended.id)) return;
+    adoptions.finishing.add(ended.id);
+    try {
+      if (supervise) await finishAdopted(context, adoptions, ended);
+      await context
+        .cgroupFor(ended.id)
+        .remove()
+        .catch(() => {});
+      if (supervise) await afterExit(ended, null);
+    } finally {
+      adoptions.finishing.delete(ended.id);
+    }
+  };
+
   const startTracked = async (record: ContainerRecord, io: ContainerIo) => {
+    // A run an earlier agent started left its output and keeper: they go before the next.
+    if (record.state.status === 'exited' && record.state.keeper) {
+      await finishAdopted(context, adoptions, record);
+    }
     const running = await startContainer(context, record, io);
     const started = findRecordById(layout, record.id);
     emit(started, 'started');
@@ -181,13 +218,25 @@ export function createEngine(options: EngineOptions): Engine {
         );
       return running;
     },
-    stop: (reference, timeoutSeconds = 10) =>
-      stopContainer(context, find(reference), timeoutSeconds),
+    stop: async (reference, timeoutSeconds = 10) => {
+      const stopped = await stopContainer(context, find(reference), timeoutSeconds);
+      // Only a container an earlier agent started still has its keeper here. Stopped on
+      // purpose: its restart policy does not apply.
+      if (stopped.state.keeper) {
+        context.stopping?.add(stopped.id);
+        try {
+          await finishEnded(stopped);
+        } finally {
+          context.stopping?.delete(stopped.id);
+        }
+      }
+      return findRecordById(layout, stopped.id);
+    },
     kill: (reference, signal = 'KILL') =>
       signalContainer(context, find(reference), parseSignal(signal)),
     restart: async (reference, timeoutSeconds = 10) => {
       const stopped = await stopContainer(context, find(reference), timeoutSeconds);
-      return startTracked(stopped, defaultIo(stopped));
+      return startTracked(stopped, defaultIo(stopped)); // (which finishes an adopted run)
     },
     pause: async (reference) => {
       const record = find(reference);
@@ -228,19 +277,20 @@ export function createEngine(options: EngineOptions): Engine {
           await removeContainer(context, record, true).catch(() => {});
           continue;
         }
-        if ((status !== 'running' && status !== 'paused') || context.running?.has(record.id)) {
+        if (context.running?.has(record.id)) continue;
+        // Seen ended by an earlier look (a listing) whose finishing did not complete.
+        if (status === 'exited' && record.state.keeper) {
+          if (supervise) await finishEnded(record);
           continue;
         }
+        if (status !== 'running' && status !== 'paused') continue;
         const updated = refreshState(layout, record);
-        if (updated.state.status !== 'exited') {
-          if (supervise) resumeLogging(context, updated);
-          continue;
+        if (updated.state.status === 'exited') {
+          await finishEnded(updated);
+        } else if (supervise) {
+          const terminal = adoptRunning(context, adoptions, updated);
+          if (terminal) options.onAdoptTerminal?.(updated, terminal);
         }
-        await context
-          .cgroupFor(record.id)
-          .remove()
-          .catch(() => {});
-        if (supervise) await afterExit(updated, null);
       }
     },
     close: () => {

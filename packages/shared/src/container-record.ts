@@ -6,12 +6,23 @@ import { ContainerSpecSchema } from './container-spec.js';
 export const ContainerStatusSchema = z.enum(['created', 'running', 'paused', 'exited', 'removing']);
 export type ContainerStatus = z.infer<typeof ContainerStatusSchema>;
 
+/**
+ * A host process that holds a running container's terminal master and output pipes
+ * open, so that neither dies with the agent; identified like PID 1, by PID and start time.
+ */
+export const ContainerKeeperSchema = z.object({
+  pid: z.number().int().positive(),
+  startTime: z.string(),
+});
+export type ContainerKeeper = z.infer<typeof ContainerKeeperSchema>;
+
 export const ContainerStateSchema = z.object({
   status: ContainerStatusSchema,
   /** Host PID of the container's PID 1 while it runs. */
   pid: z.number().int().positive().optional(),
   /** The kernel's start time of that PID (/proc/PID/stat field 22): a PID alone can be reused. */
   pidStartTime: z.string().optional(),
+  keeper: ContainerKeeperSchema.optional(),
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
   /** null when the container ended while nobody was waiting for it: the code is unknown. */

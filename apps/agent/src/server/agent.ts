@@ -92,6 +92,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       });
     },
     onStart: (record, running) => terminals?.adopt(record, running),
+    onAdoptTerminal: (record, terminal) => terminals?.adoptTerminal(record, terminal),
   });
   terminals = createTerminalManager(engine, koffiLibc);
   const stats = createStatsSampler(engine, events, log);

@@ -5,6 +5,7 @@ import { deleteContainerFiles, writeRecord } from './container-store.js';
 import type { EngineContext } from './engine-context.js';
 import { isSameProcessAlive } from './process-identity.js';
 import { refreshState } from './refresh-state.js';
+import { endKeeper } from './stdio-keeper.js';
 import { waitForExit } from './wait-for-exit.js';
 
 /**
@@ -47,6 +48,7 @@ export async function removeContainer(
       throw new CoveError(`container ${record.name} (pid ${pid}) did not die after SIGKILL`);
     }
   }
+  endKeeper(libc, record.state.keeper);
   await cgroupFor(record.id).remove();
   deleteContainerFiles(layout, record);
   context.stopping?.delete(record.id);

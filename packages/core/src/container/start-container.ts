@@ -3,7 +3,7 @@ import { closeSync, constants as fsConstants, openSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import type { ContainerRecord } from '@cove/shared';
+import type { ContainerKeeper, ContainerRecord } from '@cove/shared';
 import { CoveError, withContextAsync } from '../errors.js';
 import { getImage } from '../image/image-store.js';
 import type { InitStdio } from '../init/attach-stdio.js';
@@ -17,7 +17,7 @@ import {
   openOutputPipes,
   startContainerLogger,
 } from '../logs/container-logger.js';
-import { makeStdioFifos } from '../logs/stdio-fifos.js';
+import { enlargePipe, makeStdioFifos } from '../logs/stdio-fifos.js';
 import { confinementFor } from '../security/confinement.js';
 import { containerPaths } from '../store/store-layout.js';
 import { openContainerPty } from '../terminal/container-pty.js';
@@ -28,6 +28,7 @@ import { initHandshake } from './init-handshake.js';
 import { processStartTime } from './process-identity.js';
 import { refreshState } from './refresh-state.js';
 import { spawnInit } from './spawn-init.js';
+import { endKeeper, keepSoon } from './stdio-keeper.js';
 
 /**
  * Where the container's stdin, stdout and stderr go:
@@ -96,6 +97,8 @@ export async function startContainer(
     } else if (io.kind === 'log') {
       const fifos = makeStdioFifos(libc, paths.dir);
       outputPipes = openOutputPipes(fifos);
+      enlargePipe(libc, outputPipes.stdout);
+      enlargePipe(libc, outputPipes.stderr);
       if (io.stdin) stdinFd = openWriteEnd(fifos.stdin);
       stdio = { kind: 'pipes', ...fifos, stdin: io.stdin ? fifos.stdin : undefined };
     } else {
@@ -164,6 +167,18 @@ export async function startContainer(
       restartCount,
     };
     writeRecord(layout, record);
+    // What must outlive this process: the terminal's master, or the output pipes.
+    const kept =
+      terminal !== undefined
+        ? [terminal]
+        : outputPipes
+          ? [outputPipes.stdout, outputPipes.stderr]
+          : [];
+    const keeper = kept.length
+      ? keepSoon(libc, kept, () => started.exitCode === null && started.signalCode === null).then(
+          (spawned) => recordKeeper(context, record, spawned),
+        )
+      : Promise.resolve(undefined);
 
     const logger = outputPipes ? startContainerLogger(outputPipes, paths.log) : undefined;
     outputPipes = undefined;
@@ -181,6 +196,7 @@ export async function startContainer(
       // Everything the container wrote is in the log before anyone hears it ended.
       await logger?.done;
       context.loggers?.delete(record.id);
+      endKeeper(libc, await keeper);
       stdin?.destroy();
       const oomKilled = (await cgroup.oomKillCount().catch(() => 0)) > 0;
       await cgroup.remove().catch(() => {});
@@ -191,7 +207,7 @@ export async function startContainer(
         deleteContainerFiles(layout, record);
         return exitCode;
       }
-      const { pid: _pid, pidStartTime: _start, ...state } = record.state;
+      const { pid: _pid, pidStartTime: _start, keeper: _keeper, ...state } = record.state;
       record.state = {
         ...state,
         status: 'exited',
@@ -226,6 +242,21 @@ export async function startContainer(
     await cgroup.remove().catch(() => {});
     throw error;
   }
+}
+
+/** Adds the keeper to the record while it still describes the same run. */
+function recordKeeper(
+  { layout }: EngineContext,
+  started: ContainerRecord,
+  keeper: ContainerKeeper | undefined,
+): ContainerKeeper | undefined {
+  const latest = readRecord(layout, started.id);
+  if (keeper && latest && latest.state.pid === started.state.pid) {
+    if (latest.state.status === 'running' || latest.state.status === 'paused') {
+      writeRecord(layout, { ...latest, state: { ...latest.state, keeper } });
+    }
+  }
+  return keeper;
 }
 
 async function endInit(child: ChildProcess | undefined): Promise<void> {

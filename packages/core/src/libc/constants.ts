@@ -50,6 +50,8 @@ export const S_IFIFO = 0o010000;
 
 export const F_GETFD = 1;
 export const F_SETFD = 2;
+/** fcntl(2): resize a pipe's buffer (bytes; rounded up to a power of two pages). */
+export const F_SETPIPE_SZ = 1031;
 export const F_GETFL = 3;
 export const F_SETFL = 4;
 export const FD_CLOEXEC = 1;
@@ -71,6 +73,8 @@ export const SIG_SETMASK = 2;
 export const SYS_pivot_root = 155;
 export const SYS_openat2 = 437;
 export const SYS_pidfd_open = 434;
+export const SYS_pidfd_getfd = 438;
+export const SYS_pidfd_send_signal = 424;
 export const SYS_keyctl = 250;
 export const SYS_seccomp = 317;
 

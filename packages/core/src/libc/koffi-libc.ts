@@ -5,7 +5,9 @@ import {
   SIG_SETMASK,
   SYS_keyctl,
   SYS_openat2,
+  SYS_pidfd_getfd,
   SYS_pidfd_open,
+  SYS_pidfd_send_signal,
   SYS_pivot_root,
   SYS_seccomp,
 } from './constants.js';
@@ -207,6 +209,30 @@ export const koffiLibc: Libc = {
       c.syscall(SYS_pidfd_open, 'int', pid, 'unsigned int', 0),
       'pidfd_open',
       String(pid),
+    );
+  },
+  pidfdGetfd(pidfd, targetFd) {
+    return check(
+      c.syscall(SYS_pidfd_getfd, 'int', pidfd, 'int', targetFd, 'unsigned int', 0),
+      'pidfd_getfd',
+      `${pidfd}, ${targetFd}`,
+    );
+  },
+  pidfdSendSignal(pidfd, signal) {
+    check(
+      c.syscall(
+        SYS_pidfd_send_signal,
+        'int',
+        pidfd,
+        'int',
+        signal,
+        'void *',
+        null,
+        'unsigned int',
+        0,
+      ),
+      'pidfd_send_signal',
+      `${pidfd}, ${signal}`,
     );
   },
   signalDefault(signal) {

@@ -60,6 +60,9 @@ export interface Libc {
   geteuid(): number;
   kill(pid: number, signal: number): void;
   pidfdOpen(pid: number): number;
+  /** A duplicate of another process's fd (pidfd_getfd(2)), close-on-exec. */
+  pidfdGetfd(pidfd: number, targetFd: number): number;
+  pidfdSendSignal(pidfd: number, signal: number): void;
   /** Resets a signal's disposition to SIG_DFL (Node ignores SIGPIPE; execve keeps ignores). */
   signalDefault(signal: number): void;
   /** Unblocks every signal for this thread (sigprocmask(SIG_SETMASK, empty)). */

@@ -1,4 +1,4 @@
-import { closeSync, constants, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { encodeLogEntry, type LogEntry } from './log-entry.js';
@@ -23,6 +23,44 @@ export function openOutputPipes(fifos: Pick<StdioFifos, 'stdout' | 'stderr'>): O
     return { stdout, stderr: openSync(fifos.stderr, flags) };
   } catch (error) {
     closeSync(stdout);
+    throw error;
+  }
+}
+
+/**
+ * Reads what a container left in its pipes after it ended while no logger ran (its
+ * keeper held them, so nothing was dropped) and appends it to the log. Every writer is
+ * gone, so a read ends with EOF once the pipe is empty: this never waits.
+ */
+export function drainOutputPipes(pipes: OutputPipes, logPath: string): void {
+  const logFd = openSync(logPath, 'a', 0o600);
+  const buffer = Buffer.alloc(64 * 1024);
+  try {
+    for (const [stream, fd] of [
+      ['stdout', pipes.stdout],
+      ['stderr', pipes.stderr],
+    ] as const) {
+      const chunks: Buffer[] = [];
+      for (let read = readPipe(fd, buffer); read > 0; read = readPipe(fd, buffer)) {
+        chunks.push(Buffer.from(buffer.subarray(0, read)));
+      }
+      const text = Buffer.concat(chunks).toString('utf8');
+      const now = Date.now();
+      for (const line of text.match(/[^\n]*\n|[^\n]+$/g) ?? []) {
+        writeSync(logFd, encodeLogEntry(stream, line, now));
+      }
+    }
+  } finally {
+    closeSync(logFd);
+  }
+}
+
+/** A non-blocking read: 0 at the end, and also when a writer is (unexpectedly) still there. */
+function readPipe(fd: number, buffer: Buffer): number {
+  try {
+    return readSync(fd, buffer);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return 0;
     throw error;
   }
 }

@@ -19,7 +19,10 @@ export const terminalsRouter = {
     const session = ctx.terminals.get(input.id);
     if (!session)
       throw new TRPCError({ code: 'NOT_FOUND', message: `no terminal session ${input.id}` });
-    session.close();
+    // A container's own terminal belongs to the container, as with `docker attach`:
+    // closing it detaches. An exec session's program is hung up.
+    if (session.mode === 'attach') session.detachAll();
+    else session.close();
     return session.describe();
   }),
 } satisfies TRPCRouterRecord;

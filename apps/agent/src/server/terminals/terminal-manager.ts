@@ -1,5 +1,11 @@
 import { lstatSync } from 'node:fs';
-import { CoveError, type Engine, type Libc, type RunningContainer } from '@cove/core';
+import {
+  type AdoptedTerminal,
+  CoveError,
+  type Engine,
+  type Libc,
+  type RunningContainer,
+} from '@cove/core';
 import type { ContainerRecord, TerminalOpen } from '@cove/shared';
 import { TerminalOpenSchema } from '@cove/shared';
 import { PtySession } from './terminal-session.js';
@@ -61,6 +67,20 @@ export function createTerminalManager(engine: Engine, libc: Libc, limit = 64) {
       containerTerminals.set(record.id, track(session));
     },
 
+    /** For engine.onAdoptTerminal: the terminal of a `-t` container an earlier agent started. */
+    adoptTerminal(record: ContainerRecord, terminal: AdoptedTerminal): void {
+      const session = new PtySession(
+        libc,
+        terminal.master,
+        record.id,
+        'attach',
+        record.args,
+        terminal.ended.then(() => null),
+      );
+      containerTerminals.get(record.id)?.close();
+      containerTerminals.set(record.id, track(session));
+    },
+
     async open(input: TerminalOpen): Promise<PtySession> {
       const request = TerminalOpenSchema.parse(input);
       // By full id, the terminal of a container that already ended (and was removed,
@@ -76,7 +96,7 @@ export function createTerminalManager(engine: Engine, libc: Libc, limit = 64) {
         const session = containerTerminals.get(record.id);
         if (!session) {
           throw new CoveError(
-            `container ${record.name} has no terminal to attach to: start it with -t (a terminal does not survive an agent restart)`,
+            `container ${record.name} has no terminal to attach to: start it with -t`,
           );
         }
         session.resize(request);

@@ -46,7 +46,8 @@ export class PtySession {
     readonly containerId: string,
     readonly mode: 'exec' | 'attach',
     readonly command: string[],
-    exited: Promise<number>,
+    /** The program's exit code; null when it is unknown (a container an earlier agent started). */
+    exited: Promise<number | null>,
   ) {
     ({
       output: this.output,
@@ -110,7 +111,18 @@ export class PtySession {
     this.closeListeners.push(listener);
   }
 
-  /** Hangs up: the kernel sends SIGHUP to the terminal's session, as a closed ssh would. */
+  /** Lets every client go; the program and its terminal go on, for a later attach. */
+  detachAll(): void {
+    for (const { client } of this.clients) client.close();
+    this.clients.clear();
+    this.updateFlow();
+  }
+
+  /**
+   * Stops using the terminal. For an exec session that is the last holder of the master,
+   * so the kernel hangs up: SIGHUP to the terminal's session, as a closed ssh would. A
+   * container's own terminal is also held by its keeper, so the container goes on.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;

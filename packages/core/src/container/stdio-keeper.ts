@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import type { ContainerKeeper } from '@cove/shared';
+import { F_DUPFD_CLOEXEC, SIGKILL } from '../libc/constants.js';
+import type { Libc } from '../libc/libc.js';
+import { isSameProcessAlive, processStartTime } from './process-identity.js';
+
+/**
+ * A container's terminal and output pipes live in the kernel only as long as some
+ * process holds them open. The agent holds them while it runs; when it stops or crashes,
+ * the last holder goes, and:
+ * - a terminal's master closes, so the kernel hangs up the container's terminal and its
+ *   shell dies of SIGHUP;
+ * - a pipe whose writers have all exited is dropped with whatever it still held.
+ *
+ * So each container gets a keeper: a host process that does nothing but hold a copy of
+ * those fds (conmon's job in podman, done by `sleep infinity` here: a Node process would
+ * cost 40 MB per container). The next agent takes the terminal's master back from it
+ * with pidfd_getfd(2), and reads the pipes by their paths; the keeper ends when the
+ * container's output has been read to its end.
+ *
+ * The keeper leads its own session and is nobody's child once the agent is gone; it is
+ * identified by PID and start time, like a container's PID 1.
+ */
+
+/** Where a keeper holds what it was given: fd 3, 4, … in that order. */
+export const KEEPER_FIRST_FD = 3;
+
+const keeperProgram = '/bin/sleep';
+
+export function spawnKeeper(fds: number[]): ContainerKeeper | undefined {
+  const child = spawn(keeperProgram, ['infinity'], {
+    argv0: 'cove-keeper',
+    detached: true,
+    stdio: ['ignore', 'ignore', 'ignore', ...fds],
+  });
+  child.on('error', () => {}); // no /bin/sleep: the container runs, without a keeper
+  child.unref();
+  const pid = child.pid;
+  const startTime = pid ? processStartTime(pid) : undefined;
+  return pid && startTime ? { pid, startTime } : undefined;
+}
+
+/**
+ * Copies of `fds` now, and a keeper for them on the next turn of the event loop: a spawn
+ * costs a few milliseconds that a container's start need not wait for. The copies stay
+ * valid whatever the caller does with its own fds meanwhile. `stillNeeded` is asked
+ * first: a container that already ended needs no keeper. (An agent killed within that
+ * turn leaves the container without one: its terminal hangs up, as before keepers.)
+ */
+export function keepSoon(
+  libc: Libc,
+  fds: number[],
+  stillNeeded: () => boolean,
+): Promise<ContainerKeeper | undefined> {
+  const copies = fds.map((fd) => libc.fcntl(fd, F_DUPFD_CLOEXEC, KEEPER_FIRST_FD));
+  return new Promise((resolve) =>
+    setImmediate(() => {
+      try {
+        resolve(stillNeeded() ? spawnKeeper(copies) : undefined);
+      } finally {
+        for (const fd of copies) libc.close(fd);
+      }
+    }),
+  );
+}
+
+/**
+ * Runs `use` with a pidfd of the keeper, or returns undefined if it is gone. The start
+ * time is checked after the pidfd is open: a match proves the pidfd is the keeper's and
+ * not a process that got its PID later.
+ */
+function withKeeper<T>(
+  libc: Libc,
+  keeper: ContainerKeeper,
+  use: (pidfd: number) => T,
+): T | undefined {
+  let pidfd: number;
+  try {
+    pidfd = libc.pidfdOpen(keeper.pid);
+  } catch {
+    return undefined;
+  }
+  try {
+    return isSameProcessAlive(keeper.pid, keeper.startTime) ? use(pidfd) : undefined;
+  } finally {
+    libc.close(pidfd);
+  }
+}
+
+/** A copy of the terminal master the keeper holds, or undefined if it is gone. */
+export function takeTerminalFromKeeper(libc: Libc, keeper: ContainerKeeper): number | undefined {
+  return withKeeper(libc, keeper, (pidfd) => libc.pidfdGetfd(pidfd, KEEPER_FIRST_FD));
+}
+
+/** Ends a keeper; one already gone is fine. */
+export function endKeeper(libc: Libc, keeper: ContainerKeeper | undefined): void {
+  if (!keeper) return;
+  withKeeper(libc, keeper, (pidfd) => {
+    try {
+      libc.pidfdSendSignal(pidfd, SIGKILL);
+    } catch {}
+  });
+}
