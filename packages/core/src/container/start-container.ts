@@ -154,7 +154,7 @@ export async function startContainer(
             return pty.number;
           }
         : undefined;
-    await deliverSpec(started, initSpec, exit, openTerminal);
+    await deliverSpec(started, initSpec, exit, openTerminal).finally(() => initPool?.refill());
 
     const pid = started.pid ?? 0;
     const restartCount =

@@ -3,10 +3,14 @@ import type { ChildProcess } from 'node:child_process';
 /**
  * Processes started before anyone asks for one: Node's start-up (~86 ms here) is paid
  * ahead, off the request's path. `take` hands out a ready one (or starts one now when
- * none is ready) and starts its replacement on the next turn of the event loop.
+ * none is ready); `refill` starts the replacements, which the taker calls once the part
+ * of its work someone waits for is done: a spawn blocks this thread for milliseconds and
+ * a Node start-up takes ~100 ms of CPU, which on a 2-core machine the process just taken
+ * needs too.
  */
 export interface WarmPool {
   take(): ChildProcess;
+  refill(): void;
   /** Ends the waiting processes: they have run nothing yet. */
   close(): void;
 }
@@ -33,10 +37,9 @@ export function createWarmPool(spawnIdle: () => ChildProcess, size: number): War
   scheduleFill();
   return {
     take() {
-      const child = ready.shift() ?? spawnTracked();
-      scheduleFill();
-      return child;
+      return ready.shift() ?? spawnTracked();
     },
+    refill: scheduleFill,
     close() {
       closed = true;
       if (refill) clearImmediate(refill);

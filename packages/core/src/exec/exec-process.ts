@@ -95,6 +95,11 @@ export async function execInContainer(
         : new Promise((resolve) => shim.once('exit', resolve));
     void shimGone.then(async () => (await movedOut) && shimCgroup.leave());
     const exited = reports.next().then((last) => (last.type === 'exited' ? last.exitCode : 137));
+    // A replacement shim once a short exec has ended, or soon in any case (a shell).
+    if (execPool) {
+      const soon = new Promise((resolve) => setTimeout(resolve, refillAfterMs).unref());
+      void Promise.race([exited, soon]).finally(() => execPool.refill());
+    }
     return {
       pid: first.pid,
       terminal: pty?.master,
@@ -104,6 +109,7 @@ export async function execInContainer(
       exited,
     };
   } catch (error) {
+    execPool?.refill();
     shim.kill('SIGKILL');
     if (pty) libc.close(pty.master);
     throw error;
@@ -112,6 +118,9 @@ export async function execInContainer(
     if (pty) libc.close(pty.slave);
   }
 }
+
+/** An exec that is still running then is a long one: its replacement need not wait. */
+const refillAfterMs = 250;
 
 /** The shim's report lines, in order; a shim that dies unannounced reads as `exited` 137. */
 function readReports(shim: ChildProcess) {
