@@ -1,5 +1,5 @@
 import type { ContainerEvent, ContainerRecord, ContainerSpecInput } from '@cove/shared';
-import type { CgroupStats } from './cgroup/cgroup-manager.js';
+import type { CgroupStats, CgroupStatsReader } from './cgroup/cgroup-manager.js';
 import { createCgroupManager } from './cgroup/create-cgroup-manager.js';
 import { type CgroupSetup, detectCgroupSetup } from './cgroup/detect.js';
 import { removeOrphanCgroups } from './cgroup/orphan-cgroups.js';
@@ -71,6 +71,8 @@ export interface Engine {
   /** A cgroup reading by full id, without reading the record: for a sampler that has it. */
   cgroupStats(id: string): Promise<CgroupStats>;
   cgroupOomKills(id: string): Promise<number>;
+  /** The stats files of a container's cgroup held open: for a sampler that reads every tick. */
+  openCgroupStatsReader(id: string): Promise<CgroupStatsReader>;
   exec(reference: string, options: ExecOptions): Promise<ExecProcess>;
   /**
    * Records containers that died unseen (e.g. while no agent ran) and applies their
@@ -261,6 +263,7 @@ export function createEngine(options: EngineOptions): Engine {
     oomKillCount: (reference) => context.cgroupFor(find(reference).id).oomKillCount(),
     cgroupStats: (id) => context.cgroupFor(id).stats(),
     cgroupOomKills: (id) => context.cgroupFor(id).oomKillCount(),
+    openCgroupStatsReader: (id) => context.cgroupFor(id).openStatsReader(),
     exec: (reference, execOptions) => execInContainer(context, find(reference), execOptions),
     reconcile: async () => {
       // Once per supervising engine: cgroups of containers that died unseen and whose

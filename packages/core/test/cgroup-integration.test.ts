@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, afterEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  CgroupError,
   type CgroupManager,
   cpuPercent,
   createCgroupManager,
@@ -207,6 +208,45 @@ describe(`cgroup ${setup.mode} on a real kernel`, { skip }, () => {
     assert.deepEqual((await container.processes()).length, stats.pids.current);
     await container.killAll();
     await container.remove();
+  });
+
+  test('a stats reader sees each change through its open files and fails once the cgroup is removed', async () => {
+    const container = await newContainer('reader');
+    await container.apply({ memory: 64 * MiB, pids: 32 });
+    const reader = await container.openStatsReader();
+    try {
+      assert.equal(reader.stats().pids.current, 0);
+      const family = start('/bin/busybox sleep 30 & /bin/busybox sleep 30 & wait');
+      await container.addProcess(family.pid);
+      family.release();
+      // pread at offset 0 of an open cgroup file gives the kernel's current value.
+      assert.ok(await until(() => reader.stats().pids.current === 3, 3000), 'pids.current');
+      const stats = reader.stats();
+      const direct = await container.stats();
+      assert.deepEqual(stats.pids, direct.pids);
+      assert.equal(stats.memory.limit, 64 * MiB);
+      assert.equal(stats.memory.limit, direct.memory.limit);
+      assert.ok(stats.memory.current > 0);
+      assert.ok(stats.cpu.usageUsec > 0 && stats.cpu.usageUsec <= direct.cpu.usageUsec);
+      assert.equal(reader.oomKillCount(), await container.oomKillCount());
+
+      await container.killAll();
+      await family.exited;
+      // Open files do not keep the cgroup: it goes, and its files then fail to read.
+      await container.remove();
+      for (const path of container.paths) assert.equal(existsSync(path), false, path);
+      assert.throws(
+        () => reader.stats(),
+        (error: unknown) => {
+          assert.ok(error instanceof CgroupError, String(error));
+          console.log(`reader: a removed cgroup's file reads ${error.code}`);
+          return true;
+        },
+      );
+      assert.throws(() => reader.oomKillCount(), CgroupError);
+    } finally {
+      reader.close();
+    }
   });
 
   test('killAll kills every process and remove leaves nothing', async () => {

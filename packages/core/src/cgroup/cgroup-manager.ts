@@ -18,6 +18,20 @@ export interface CgroupStats {
 }
 
 /**
+ * A container's stats files held open, for a sampler that reads them every tick: one
+ * pread(2) per file instead of four calls. Limits are read once, at open: they are
+ * written only before the container's process starts. Any error means the cgroup ended;
+ * then, and when the container leaves the sampler's sight, close it.
+ */
+export interface CgroupStatsReader {
+  stats(): CgroupStats;
+  /** As CgroupManager.oomKillCount. */
+  oomKillCount(): number;
+  /** Idempotent. */
+  close(): void;
+}
+
+/**
  * A container's cgroup, the same operations on cgroup v1 and v2. Methods that write a
  * controller the host lacks throw a CgroupError naming that controller.
  */
@@ -33,6 +47,8 @@ export interface CgroupManager {
   addProcess(pid: number): Promise<void>;
   processes(): Promise<number[]>;
   stats(): Promise<CgroupStats>;
+  /** Opens the stats files for repeated reading; throws if the cgroup is not there. */
+  openStatsReader(): Promise<CgroupStatsReader>;
   /** How many processes the kernel's OOM killer killed in this cgroup. */
   oomKillCount(): Promise<number>;
   /** Returns once every process is frozen. */

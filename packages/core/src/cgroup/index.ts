@@ -1,5 +1,5 @@
 export { CgroupError } from './cgroup-error.js';
-export type { CgroupManager, CgroupStats } from './cgroup-manager.js';
+export type { CgroupManager, CgroupStats, CgroupStatsReader } from './cgroup-manager.js';
 export { cpuPercent } from './cpu-percent.js';
 export { type CgroupManagerOptions, createCgroupManager } from './create-cgroup-manager.js';
 export {

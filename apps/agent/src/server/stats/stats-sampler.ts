@@ -1,5 +1,5 @@
 import { EventEmitter, on } from 'node:events';
-import { type CgroupStats, cpuPercent, type Engine } from '@cove/core';
+import { type CgroupStats, type CgroupStatsReader, cpuPercent, type Engine } from '@cove/core';
 import type { ContainerRecord, StatsSample } from '@cove/shared';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../log.js';
@@ -10,6 +10,11 @@ const historyLength = 15 * 60;
 
 interface Tracked {
   history: RingBuffer<StatsSample>;
+  /**
+   * The cgroup's stats files, open while the container runs. The counters below belong
+   * to the cgroup it reads, so a new one (a restart's) starts them again.
+   */
+  reader?: CgroupStatsReader;
   lastCpu?: { usageUsec: number; t: number };
   oomKills: number;
 }
@@ -26,22 +31,48 @@ export function createStatsSampler(engine: Engine, events: EventBus, log: Logger
   let latestTick: Array<{ id: string; sample: StatsSample }> = [];
   let timer: NodeJS.Timeout | undefined;
   let ticking = false;
+  let stopped = false;
 
-  const sample = async (record: ContainerRecord): Promise<StatsSample | null> => {
-    let entry = tracked.get(record.id);
+  const trackedFor = (id: string): Tracked => {
+    let entry = tracked.get(id);
     if (!entry) {
       entry = { history: new RingBuffer(historyLength), oomKills: 0 };
-      tracked.set(record.id, entry);
+      tracked.set(id, entry);
     }
+    return entry;
+  };
+
+  const openReader = async (id: string, entry: Tracked): Promise<void> => {
+    try {
+      entry.reader = await engine.openCgroupStatsReader(id);
+    } catch {
+      return; // it ended between the listing and the open
+    }
+    entry.lastCpu = undefined;
+    entry.oomKills = 0;
+  };
+
+  const closeReader = (entry: Tracked): void => {
+    entry.reader?.close();
+    entry.reader = undefined;
+  };
+
+  const closeAllReaders = (): void => {
+    for (const entry of tracked.values()) closeReader(entry);
+  };
+
+  const sample = (record: ContainerRecord, entry: Tracked): StatsSample | null => {
+    if (!entry.reader) return null;
     let stats: CgroupStats;
     let oomKills: number;
     try {
-      [stats, oomKills] = await Promise.all([
-        engine.cgroupStats(record.id),
-        engine.cgroupOomKills(record.id),
-      ]);
+      stats = entry.reader.stats();
+      oomKills = entry.reader.oomKillCount();
     } catch {
-      return null; // it ended between the listing and the read
+      // Its cgroup was removed (reads fail with ENODEV): it ended, or a restart made a
+      // new cgroup, which the next tick opens.
+      closeReader(entry);
+      return null;
     }
     const t = Date.now();
     const percent = entry.lastCpu
@@ -70,23 +101,34 @@ export function createStatsSampler(engine: Engine, events: EventBus, log: Logger
       // Containers that died unseen are rare; looking for them every 5 s is enough.
       if (ticks++ % 5 === 0) await engine.reconcile();
       const records = engine.list();
-      const live = records.filter(
-        (r) => r.state.status === 'running' || r.state.status === 'paused',
+      const live = records
+        .filter((r) => r.state.status === 'running' || r.state.status === 'paused')
+        .map((record) => ({ record, entry: trackedFor(record.id) }));
+      await Promise.all(
+        live
+          .filter(({ entry }) => !entry.reader)
+          .map(({ record, entry }) => openReader(record.id, entry)),
       );
-      const readings = await Promise.all(
-        live.map(async (r) => ({ id: r.id, sample: await sample(r) })),
-      );
-      latestTick = readings.filter(
-        (r): r is { id: string; sample: StatsSample } => r.sample !== null,
-      );
-      // Exited containers keep their history for a reload, until removed.
+      const readings: Array<{ id: string; sample: StatsSample }> = [];
+      for (const { record, entry } of live) {
+        const reading = sample(record, entry);
+        if (reading) readings.push({ id: record.id, sample: reading });
+      }
+      latestTick = readings;
+      // Exited containers keep their history for a reload, until removed; their cgroup
+      // files are closed at once, so the agent's fds stay as many as running containers.
+      const liveIds = new Set(live.map(({ record }) => record.id));
       const known = new Set(records.map((r) => r.id));
-      for (const id of tracked.keys()) if (!known.has(id)) tracked.delete(id);
+      for (const [id, entry] of tracked) {
+        if (!liveIds.has(id)) closeReader(entry);
+        if (!known.has(id)) tracked.delete(id);
+      }
       emitter.emit('tick', latestTick);
     } catch (error) {
       log.error('stats.tick-failed', { message: (error as Error).message });
     } finally {
       ticking = false;
+      if (stopped) closeAllReaders(); // stop() came while this tick was opening some
     }
   };
 
@@ -97,6 +139,8 @@ export function createStatsSampler(engine: Engine, events: EventBus, log: Logger
     },
     stop() {
       if (timer) clearInterval(timer);
+      stopped = true;
+      if (!ticking) closeAllReaders();
     },
     history(id: string): StatsSample[] {
       return tracked.get(id)?.history.toArray() ?? [];

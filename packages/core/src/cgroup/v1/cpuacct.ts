@@ -1,6 +1,10 @@
 import { readCgroupFile } from '../cgroup-files.js';
 
-/** `cpuacct.usage` counts nanoseconds; stats speak microseconds like v2's cpu.stat. */
 export async function readCpuUsageUsec(dir: string): Promise<number> {
-  return Math.floor(Number(await readCgroupFile(`${dir}/cpuacct.usage`)) / 1000);
+  return cpuUsageUsecOf(await readCgroupFile(`${dir}/cpuacct.usage`));
+}
+
+/** `cpuacct.usage` counts nanoseconds; stats speak microseconds like v2's cpu.stat. */
+export function cpuUsageUsecOf(cpuacctUsage: string): number {
+  return Math.floor(Number(cpuacctUsage) / 1000);
 }

@@ -1,5 +1,5 @@
 import type { Limits } from '@cove/shared';
-import { parseKeyedValues, parseLimit, readCgroupFile, writeCgroupFile } from '../cgroup-files.js';
+import { keyedValue, parseLimit, readCgroupFile, writeCgroupFile } from '../cgroup-files.js';
 import type { CgroupStats } from '../cgroup-manager.js';
 import { swapBytes } from '../swap-limit.js';
 
@@ -32,25 +32,38 @@ export async function applyMemoryLimits(dir: string, limits: Limits): Promise<vo
 }
 
 export async function readMemoryStats(dir: string): Promise<CgroupStats['memory']> {
-  const [current, limit, peak, stat] = await Promise.all([
+  const [usage, limit, maxUsage, stat] = await Promise.all([
     readCgroupFile(`${dir}/memory.usage_in_bytes`),
     readCgroupFile(`${dir}/memory.limit_in_bytes`),
     readCgroupFile(`${dir}/memory.max_usage_in_bytes`),
     readCgroupFile(`${dir}/memory.stat`),
   ]);
-  const values = parseKeyedValues(stat);
+  return memoryStatsOf({ usage, limit: parseLimit(limit), maxUsage, stat });
+}
+
+/** The memory figures from the texts of the v1 files (the limit parsed already). */
+export function memoryStatsOf(files: {
+  usage: string;
+  limit: number | null;
+  maxUsage: string;
+  stat: string;
+}): CgroupStats['memory'] {
+  const { stat } = files;
   return {
-    current: Number(current),
-    limit: parseLimit(limit),
-    peak: Number(peak),
+    current: Number(files.usage),
+    limit: files.limit,
+    peak: Number(files.maxUsage),
     // total_* include child cgroups, like v2's hierarchical memory.stat.
-    anon: values.get('total_rss') ?? values.get('rss') ?? 0,
-    file: values.get('total_cache') ?? values.get('cache') ?? 0,
+    anon: keyedValue(stat, 'total_rss') ?? keyedValue(stat, 'rss') ?? 0,
+    file: keyedValue(stat, 'total_cache') ?? keyedValue(stat, 'cache') ?? 0,
   };
 }
 
 /** The `oom_kill` line of `memory.oom_control` arrived in Linux 4.13. */
 export async function readOomKillCount(dir: string): Promise<number> {
-  const control = parseKeyedValues(await readCgroupFile(`${dir}/memory.oom_control`));
-  return control.get('oom_kill') ?? 0;
+  return oomKillCountOf(await readCgroupFile(`${dir}/memory.oom_control`));
+}
+
+export function oomKillCountOf(oomControl: string): number {
+  return keyedValue(oomControl, 'oom_kill') ?? 0;
 }

@@ -9,7 +9,7 @@ import {
   waitUntilEmpty,
   writeCgroupFile,
 } from '../cgroup-files.js';
-import type { CgroupManager, CgroupStats } from '../cgroup-manager.js';
+import type { CgroupManager, CgroupStats, CgroupStatsReader } from '../cgroup-manager.js';
 import type { V1Controller } from '../detect.js';
 import { killListedProcesses } from '../kill-processes.js';
 import { applyCpuLimits } from './cpu.js';
@@ -17,6 +17,7 @@ import { readCpuUsageUsec } from './cpuacct.js';
 import { freeze, thaw } from './freezer.js';
 import { applyMemoryLimits, readMemoryStats, readOomKillCount } from './memory.js';
 import { applyPidsLimit, readPidsStats } from './pids.js';
+import { openV1StatsReader } from './v1-stats-reader.js';
 
 /** The container's cgroup in one v1 hierarchy. */
 export interface V1Placement {
@@ -92,6 +93,14 @@ export class V1CgroupManager implements CgroupManager {
       readCpuUsageUsec(this.dirOf('cpuacct', 'cpu stats')),
     ]);
     return { memory, pids, cpu: { usageUsec } };
+  }
+
+  async openStatsReader(): Promise<CgroupStatsReader> {
+    return openV1StatsReader({
+      memory: this.dirOf('memory', 'memory stats'),
+      pids: this.dirOf('pids', 'pids stats'),
+      cpuacct: this.dirOf('cpuacct', 'cpu stats'),
+    });
   }
 
   oomKillCount(): Promise<number> {

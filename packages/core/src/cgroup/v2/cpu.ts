@@ -1,5 +1,5 @@
 import type { Limits } from '@cove/shared';
-import { parseKeyedValues, readCgroupFile, writeCgroupFile } from '../cgroup-files.js';
+import { keyedValue, readCgroupFile, writeCgroupFile } from '../cgroup-files.js';
 import { CPU_PERIOD_USEC, cpuQuotaUsec, cpuSharesToWeight } from '../cpu-quota.js';
 
 const NOT_ENABLED = { ENOENT: 'the cpu controller is not enabled for this cgroup' };
@@ -22,6 +22,9 @@ export async function applyCpuLimits(dir: string, limits: Limits): Promise<void>
 
 /** `cpu.stat` is a core file: `usage_usec` is there even without the cpu controller. */
 export async function readCpuUsageUsec(dir: string): Promise<number> {
-  const stat = parseKeyedValues(await readCgroupFile(`${dir}/cpu.stat`));
-  return stat.get('usage_usec') ?? 0;
+  return cpuUsageUsecOf(await readCgroupFile(`${dir}/cpu.stat`));
+}
+
+export function cpuUsageUsecOf(cpuStat: string): number {
+  return keyedValue(cpuStat, 'usage_usec') ?? 0;
 }

@@ -1,15 +1,17 @@
 import type { Limits } from '@cove/shared';
 import { errorCode } from '../cgroup-error.js';
-import { parseKeyedValues, parseLimit, readCgroupFile, writeCgroupFile } from '../cgroup-files.js';
+import { keyedValue, parseLimit, readCgroupFile, writeCgroupFile } from '../cgroup-files.js';
 import type { CgroupStats } from '../cgroup-manager.js';
 import { swapBytes } from '../swap-limit.js';
 
-const NOT_ENABLED = { ENOENT: 'the memory controller is not enabled for this cgroup' };
+export const MEMORY_NOT_ENABLED = {
+  ENOENT: 'the memory controller is not enabled for this cgroup',
+};
 
 export async function applyMemoryLimits(dir: string, limits: Limits): Promise<void> {
   const swap = swapBytes(limits, dir);
   if (limits.memory !== undefined) {
-    await writeCgroupFile(`${dir}/memory.max`, String(limits.memory), NOT_ENABLED);
+    await writeCgroupFile(`${dir}/memory.max`, String(limits.memory), MEMORY_NOT_ENABLED);
   }
   if (swap !== undefined) {
     await writeCgroupFile(`${dir}/memory.swap.max`, String(swap), {
@@ -21,18 +23,27 @@ export async function applyMemoryLimits(dir: string, limits: Limits): Promise<vo
 
 export async function readMemoryStats(dir: string): Promise<CgroupStats['memory']> {
   const [current, limit, peak, stat] = await Promise.all([
-    readCgroupFile(`${dir}/memory.current`, NOT_ENABLED),
-    readCgroupFile(`${dir}/memory.max`, NOT_ENABLED),
+    readCgroupFile(`${dir}/memory.current`, MEMORY_NOT_ENABLED),
+    readCgroupFile(`${dir}/memory.max`, MEMORY_NOT_ENABLED),
     readPeak(dir),
-    readCgroupFile(`${dir}/memory.stat`, NOT_ENABLED),
+    readCgroupFile(`${dir}/memory.stat`, MEMORY_NOT_ENABLED),
   ]);
-  const values = parseKeyedValues(stat);
+  return memoryStatsOf({ current, limit: parseLimit(limit), peak, stat });
+}
+
+/** The memory figures from the texts of the v2 files (limit and peak parsed already). */
+export function memoryStatsOf(files: {
+  current: string;
+  limit: number | null;
+  peak: number | null;
+  stat: string;
+}): CgroupStats['memory'] {
   return {
-    current: Number(current),
-    limit: parseLimit(limit),
-    peak,
-    anon: values.get('anon') ?? 0,
-    file: values.get('file') ?? 0,
+    current: Number(files.current),
+    limit: files.limit,
+    peak: files.peak,
+    anon: keyedValue(files.stat, 'anon') ?? 0,
+    file: keyedValue(files.stat, 'file') ?? 0,
   };
 }
 
@@ -48,6 +59,9 @@ async function readPeak(dir: string): Promise<number | null> {
 
 /** `memory.events` counts hierarchically: OOM kills in nested cgroups count too. */
 export async function readOomKillCount(dir: string): Promise<number> {
-  const events = parseKeyedValues(await readCgroupFile(`${dir}/memory.events`, NOT_ENABLED));
-  return events.get('oom_kill') ?? 0;
+  return oomKillCountOf(await readCgroupFile(`${dir}/memory.events`, MEMORY_NOT_ENABLED));
+}
+
+export function oomKillCountOf(memoryEvents: string): number {
+  return keyedValue(memoryEvents, 'oom_kill') ?? 0;
 }

@@ -9,13 +9,14 @@ import {
   waitUntilEmpty,
   writeCgroupFile,
 } from '../cgroup-files.js';
-import type { CgroupManager, CgroupStats } from '../cgroup-manager.js';
+import type { CgroupManager, CgroupStats, CgroupStatsReader } from '../cgroup-manager.js';
 import { killListedProcesses } from '../kill-processes.js';
 import { applyCpuLimits, readCpuUsageUsec } from './cpu.js';
 import { enableControllers } from './delegation.js';
 import { freeze, thaw } from './freezer.js';
 import { applyMemoryLimits, readMemoryStats, readOomKillCount } from './memory.js';
 import { applyPidsLimit, readPidsStats } from './pids.js';
+import { openV2StatsReader } from './v2-stats-reader.js';
 
 export interface V2Placement {
   mountPoint: string;
@@ -70,6 +71,10 @@ export class V2CgroupManager implements CgroupManager {
       readCpuUsageUsec(this.dir),
     ]);
     return { memory, pids, cpu: { usageUsec } };
+  }
+
+  openStatsReader(): Promise<CgroupStatsReader> {
+    return openV2StatsReader(this.dir);
   }
 
   oomKillCount(): Promise<number> {
