@@ -73,7 +73,8 @@ export async function startContainer(
   io: ContainerIo,
 ): Promise<RunningContainer> {
   const { libc, layout, cgroupFor, initPool } = context;
-  const record = refreshState(layout, found);
+  // A copy: this function sets its state and cgroups, and a listed record is shared.
+  const record = { ...refreshState(layout, found) };
   if (record.state.status !== 'created' && record.state.status !== 'exited') {
     throw new CoveError(`container ${record.name} is already ${record.state.status}`);
   }
