@@ -54,20 +54,7 @@ test('containers outlive a crashed agent; the next agent adopts the living and r
   const history = await waitForHistory(second);
   assert.ok((history.at(-1)?.pids.current ?? 0) >= 1);
   assert.equal(history.at(-1)?.pids.limit, 16);
-  const lines = await new Promise<string[]>((resolve, reject) => {
-    const seen: string[] = [];
-    const subscription = second.client.containers.logs.subscribe(
-      { id: 'survivor', tail: 5, follow: false },
-      {
-        onData: (line) => seen.push(line.text),
-        onComplete: () => {
-          subscription.unsubscribe();
-          resolve(seen);
-        },
-        onError: reject,
-      },
-    );
-  });
+  const lines = await logLines(second, 'survivor', 5);
   assert.ok(lines.includes('beat'), `logs: ${lines.join('|')}`);
   const session = await second.client.terminals.open.mutate({
     container: 'survivor',
@@ -141,20 +128,7 @@ test("a -t container's terminal and the output a container wrote while no agent 
   await screen.waitFor(/kept-42\s+\/dev\/pts\/0\s/);
   socket.close();
 
-  const lines = await new Promise<string[]>((resolve, reject) => {
-    const seen: string[] = [];
-    const subscription = second.client.containers.logs.subscribe(
-      { id: 'writer', tail: 10_000, follow: false },
-      {
-        onData: (line) => seen.push(line.text),
-        onComplete: () => {
-          subscription.unsubscribe();
-          resolve(seen);
-        },
-        onError: reject,
-      },
-    );
-  });
+  const lines = await logLines(second, 'writer', 10_000);
   assert.equal(lines.length, 3001, `the log holds every line: ${lines.slice(-3).join('|')}`);
   assert.equal(lines[2999], 'line 2999 of the output nobody read yet');
   assert.equal(lines[3000], 'last-line');
@@ -167,6 +141,24 @@ test("a -t container's terminal and the output a container wrote while no agent 
   await second.client.containers.remove.mutate({ id: 'writer', force: true });
   await waitUntilGone(keepers[0] ?? 0);
 });
+
+/** The last `tail` lines of a container's log, as the logs procedure gives them. */
+function logLines(agent: AgentProcess, id: string, tail: number): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const seen: string[] = [];
+    const subscription = agent.client.containers.logs.subscribe(
+      { id, tail, follow: false },
+      {
+        onData: (line) => seen.push(line.text),
+        onComplete: () => {
+          subscription.unsubscribe();
+          resolve(seen);
+        },
+        onError: reject,
+      },
+    );
+  });
+}
 
 /** The keepers' PIDs, once recorded: a keeper is started just after its container. */
 async function keepersOf(agent: AgentProcess, ids: string[]): Promise<number[]> {
