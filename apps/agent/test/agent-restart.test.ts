@@ -82,17 +82,10 @@ test("a -t container's terminal and the output a container wrote while no agent 
     spec: { image: 'busybox', name: 'shell', tty: true, command: ['sh'] },
     start: true,
   });
-  const before = await first.client.terminals.open.mutate({
-    container: 'shell',
-    mode: 'attach',
-    cols: 80,
-    rows: 24,
-  });
-  const firstSocket = first.terminalSocket(before.id);
-  firstSocket.on('error', () => {}); // the agent is killed under it
-  await new Promise((resolve) => firstSocket.once('open', resolve));
-  firstSocket.send(Buffer.from('MARK=kept-$((40+2))\r'), { binary: true });
-  await screenReader(firstSocket).waitFor(/MARK=kept-\$\(\(40\+2\)\)\s+\/ # /); // run, prompt again
+  const before = await attach(first, 'shell');
+  before.socket.on('error', () => {}); // the agent is killed under it
+  before.type('MARK=kept-$((40+2))\r');
+  await before.screen.waitFor(/MARK=kept-\$\(\(40\+2\)\)\s+\/ # /); // run, prompt again
 
   // 3,000 lines (about 200 KiB, past a pipe's default 64 KiB), all written after the
   // agent is gone, and then the container ends before another agent starts.
@@ -114,16 +107,8 @@ test("a -t container's terminal and the output a container wrote while no agent 
 
   const second = await startAgentProcess(first.root);
   agents.push(second);
-  const after = await second.client.terminals.open.mutate({
-    container: 'shell',
-    mode: 'attach',
-    cols: 80,
-    rows: 24,
-  });
-  const socket = second.terminalSocket(after.id);
-  const screen = screenReader(socket);
-  await new Promise((resolve) => socket.once('open', resolve));
-  socket.send(Buffer.from('echo "$MARK"; tty\r'), { binary: true });
+  const { socket, screen, type } = await attach(second, 'shell');
+  type('echo "$MARK"; tty\r');
   // The same shell, with what was typed into it before the crash, on the same terminal.
   await screen.waitFor(/kept-42\s+\/dev\/pts\/0\s/);
   socket.close();
@@ -141,6 +126,24 @@ test("a -t container's terminal and the output a container wrote while no agent 
   await second.client.containers.remove.mutate({ id: 'writer', force: true });
   await waitUntilGone(keepers[0] ?? 0);
 });
+
+/** A client on a container's own terminal (`-t`), connected. */
+async function attach(agent: AgentProcess, container: string) {
+  const session = await agent.client.terminals.open.mutate({
+    container,
+    mode: 'attach',
+    cols: 80,
+    rows: 24,
+  });
+  const socket = agent.terminalSocket(session.id);
+  const screen = screenReader(socket);
+  await new Promise((resolve) => socket.once('open', resolve));
+  return {
+    socket,
+    screen,
+    type: (text: string) => socket.send(Buffer.from(text), { binary: true }),
+  };
+}
 
 /** The last `tail` lines of a container's log, as the logs procedure gives them. */
 function logLines(agent: AgentProcess, id: string, tail: number): Promise<string[]> {

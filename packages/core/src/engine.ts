@@ -68,9 +68,6 @@ export interface Engine {
   logger(reference: string): ContainerLogger | undefined;
   stats(reference: string): Promise<CgroupStats>;
   oomKillCount(reference: string): Promise<number>;
-  /** A cgroup reading by full id, without reading the record: for a sampler that has it. */
-  cgroupStats(id: string): Promise<CgroupStats>;
-  cgroupOomKills(id: string): Promise<number>;
   /** The stats files of a container's cgroup held open: for a sampler that reads every tick. */
   openCgroupStatsReader(id: string): Promise<CgroupStatsReader>;
   exec(reference: string, options: ExecOptions): Promise<ExecProcess>;
@@ -261,8 +258,6 @@ export function createEngine(options: EngineOptions): Engine {
     logger: (reference) => context.loggers?.get(find(reference).id),
     stats: (reference) => readContainerStats(context, refresh(find(reference))),
     oomKillCount: (reference) => context.cgroupFor(find(reference).id).oomKillCount(),
-    cgroupStats: (id) => context.cgroupFor(id).stats(),
-    cgroupOomKills: (id) => context.cgroupFor(id).oomKillCount(),
     openCgroupStatsReader: (id) => context.cgroupFor(id).openStatsReader(),
     exec: (reference, execOptions) => execInContainer(context, find(reference), execOptions),
     reconcile: async () => {
