@@ -14,11 +14,12 @@ export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 bash scripts/ensure-system-packages.sh "$@"
 
 # npm records what it installed in node_modules/.package-lock.json: reinstall only when
-# package-lock.json (or a package.json) changed since.
+# package-lock.json (or a package.json) changed since. `npm ci` installs exactly what the
+# lock file says and never rewrites it, so a clone stays clean after start and test.
 stamp=node_modules/.package-lock.json
 if [ ! -f "$stamp" ] || [ -n "$(find package.json package-lock.json apps/*/package.json packages/*/package.json e2e/package.json -newer "$stamp" 2>/dev/null)" ]; then
   echo "Installing npm dependencies"
-  npm install --no-audit --no-fund --loglevel=error
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 npx turbo run build --output-logs=errors-only

@@ -3,6 +3,11 @@
 # tests, and closes with one summary line counted from the test runners' own reports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# What the run changes in the work tree (a rewritten lock file, a stray output) is a
+# failure: a fresh clone must stay clean after `npm start` and `npm test`.
+tree_status() { git status --porcelain 2>/dev/null || true; }
+status_before=$(tree_status)
 # qemu and a Debian kernel boot a real cgroup v2 machine for the v2 cgroup tests;
 # Chromium runs the end-to-end tests (browser downloads do not work on these hosts);
 # the image tests push to Debian's docker-registry with skopeo and umoci (openssl signs
@@ -27,6 +32,13 @@ sum() {
     grep -oE "^ +[0-9]+ $2( |$)" "$log" | awk '{ print $1 }' || true
   } | awk '{ total += $1 } END { print total + 0 }'
 }
+status_after=$(tree_status)
+if [ "$status_after" != "$status_before" ]; then
+  echo "the test run changed the work tree (git status):" >&2
+  diff <(echo "$status_before") <(echo "$status_after") >&2 || true
+  status=1
+fi
+
 passed=$(sum pass passed)
 failed=$(sum fail failed)
 echo "tests: ${passed} passed, ${failed} failed"

@@ -96,3 +96,12 @@ test('logs: stdout to stdout and stderr to stderr, with -t times, --since, -n, a
     store.cove(['rm', '-f', 'talker']);
   }
 });
+
+test('--root is taken after the command too: cove ps --root DIR finds the agent by that store', () => {
+  const withoutRootEnv = { ...process.env, COVE_ROOT: '/nonexistent-cove-store' };
+  const listed = store.cove(['ps', '--root', store.root, '-a'], { env: withoutRootEnv });
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /^CONTAINER ID/);
+  const before = store.cove(['--root', store.root, 'ps'], { env: withoutRootEnv });
+  assert.equal(before.code, 0, before.stderr);
+});

@@ -22,7 +22,7 @@ import { kill, restart, stop } from './commands/stop.js';
 import { env } from './env.js';
 import { parseFlags } from './parse-flags.js';
 
-const usage = `Usage: cove [--root DIR] COMMAND
+const usage = `Usage: cove [--root DIR] COMMAND [--root DIR] [OPTIONS]
 
 A container manager with an engine of its own.
 
@@ -86,12 +86,13 @@ let address: AgentAddress | undefined;
 
 async function main(argv: string[]): Promise<number> {
   const { flags, rest } = parseFlags('', argv, [{ long: 'root', value: true }, { long: 'help' }]);
-  const [command, ...args] = rest;
+  const [command, ...afterCommand] = rest;
   if (!command || flags.has('help')) {
     console.log(usage);
     return command || flags.has('help') ? 0 : 1;
   }
-  const root = flags.get('root')?.at(-1) ?? env.COVE_ROOT;
+  const { root: rootAfterCommand, args } = takeLeadingRoot(afterCommand);
+  const root = rootAfterCommand ?? flags.get('root')?.at(-1) ?? env.COVE_ROOT;
   if (command === 'agent') {
     if (process.geteuid?.() !== 0) {
       throw new CliError(
@@ -111,6 +112,28 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     connection.close();
   }
+}
+
+/**
+ * `--root DIR` is a global flag, but people write it after the command too (`cove agent
+ * --root DIR`, `cove ps --root DIR`): taken from the command's leading arguments, where it
+ * cannot be a container's own argument.
+ */
+function takeLeadingRoot(args: string[]): { root?: string; args: string[] } {
+  let root: string | undefined;
+  let index = 0;
+  while (index < args.length) {
+    const arg = args[index] ?? '';
+    if (arg === '--root') {
+      root = args[index + 1];
+      if (root === undefined) throw new CliError('cove: flag --root needs a value');
+      index += 2;
+    } else if (arg.startsWith('--root=')) {
+      root = arg.slice('--root='.length);
+      index += 1;
+    } else break;
+  }
+  return { root, args: args.slice(index) };
 }
 
 /** What went wrong, in one line, and the exit code to leave with. */

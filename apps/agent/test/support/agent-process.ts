@@ -42,7 +42,7 @@ export async function startAgentProcess(
 ) {
   const child = spawn(
     process.execPath,
-    [coveBin, '--root', root, 'agent', '--listen', '127.0.0.1:0', ...extraArgs],
+    [coveBin, 'agent', '--root', root, '--listen', '127.0.0.1:0', ...extraArgs],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },

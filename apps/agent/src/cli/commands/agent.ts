@@ -15,6 +15,7 @@ Run the agent in the foreground: the API and the dashboard, on one origin. SIGTE
 SIGINT stops it; the containers it started keep running and the next agent adopts them.
 
 Options:
+      --root DIR             The store (default: $COVE_ROOT or /var/lib/cove)
       --listen HOST:PORT     Where to listen (default: 127.0.0.1:7777)
       --socket PATH          Also listen on a unix socket (mode 0660; the token is still
                              required), e.g. /run/cove/agent.sock
@@ -76,8 +77,11 @@ export async function agent(root: string, args: string[]): Promise<number> {
     { long: 'listen', value: true },
     { long: 'socket', value: true },
     { long: 'allow-origin', value: true, repeatable: true },
+    { long: 'root', value: true },
     { long: 'help' },
   ]);
+  // `cove agent --listen X --root DIR`: the global flag among the agent's own.
+  root = flags.get('root')?.at(-1) ?? root;
   if (flags.has('help')) {
     console.log(usage);
     return 0;
