@@ -15,7 +15,7 @@ import type { Duplex } from 'node:stream';
 import { CoveError, createEngine, koffiLibc } from '@cove/core';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { loadOrCreateToken } from './auth/agent-token.js';
 import { isAuthenticated, isSameOrigin } from './auth/authenticate.js';
 import { createRateLimiter } from './auth/rate-limiter.js';
@@ -69,6 +69,15 @@ export interface RunningAgent {
 
 const maxRequestBytes = 1024 * 1024;
 
+/** The request's path, or undefined when its target is not a URL at all. */
+function requestPath(request: IncomingMessage): string | undefined {
+  try {
+    return new URL(request.url ?? '/', 'http://agent').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 /** unix(7): sun_path holds 108 bytes, the terminating NUL included. */
 const maxSocketPathBytes = 107;
 
@@ -120,8 +129,12 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       .writeHead(status, { 'content-type': 'application/json' })
       .end(JSON.stringify({ error: message }));
 
-  const handleRequest = (request: IncomingMessage, response: ServerResponse) => {
-    const path = new URL(request.url ?? '/', 'http://agent').pathname;
+  const routeRequest = (request: IncomingMessage, response: ServerResponse) => {
+    const path = requestPath(request);
+    if (path === undefined) {
+      refuse(response, 400, 'bad request target');
+      return;
+    }
     if (!path.startsWith('/api/')) {
       serveStatic(options.webDirectory, request, response);
       return;
@@ -158,6 +171,18 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     refuse(response, 404, `no API at ${path}`);
   };
 
+  // The last line of defence: whatever a handler throws is logged and answered 500, and
+  // never reaches the process, since any web page can make a browser send a request here.
+  const handleRequest = (request: IncomingMessage, response: ServerResponse) => {
+    try {
+      routeRequest(request, response);
+    } catch (error) {
+      log.error('request.failed', { url: request.url, message: String(error) });
+      if (!response.headersSent) refuse(response, 500, 'internal error');
+      else response.destroy();
+    }
+  };
+
   const trpcSockets = new WebSocketServer({ noServer: true, maxPayload: maxRequestBytes });
   const trpcWs = applyWSSHandler({
     wss: trpcSockets,
@@ -167,29 +192,45 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   });
   const terminalSockets = new WebSocketServer({ noServer: true, maxPayload: maxRequestBytes });
 
-  const handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(request.url ?? '/', 'http://agent').pathname;
+  // A frame the protocol forbids makes ws close the socket with a code and emit 'error',
+  // which without a listener would end the process.
+  const closedOnError = (ws: WebSocket) => ws.on('error', () => ws.terminate());
+
+  const routeUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = requestPath(request);
     const deny = (status: string) => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    if (path === undefined) return deny('400 Bad Request');
     if (!isSameOrigin(request, allowedOrigins)) return deny('403 Forbidden');
     if (!isAuthenticated(request, token, sessions)) return deny('401 Unauthorized');
     if (path === '/api/trpc') {
-      trpcSockets.handleUpgrade(request, socket, head, (ws) =>
-        trpcSockets.emit('connection', ws, request),
-      );
+      trpcSockets.handleUpgrade(request, socket, head, (ws) => {
+        closedOnError(ws);
+        trpcSockets.emit('connection', ws, request);
+      });
       return;
     }
     const terminal = /^\/api\/terminals\/([0-9a-f]{32})$/.exec(path);
     if (terminal?.[1] && terminals) {
       const id = terminal[1];
       const manager = terminals;
-      terminalSockets.handleUpgrade(request, socket, head, (ws) =>
-        serveTerminalSocket(ws, id, manager),
-      );
+      terminalSockets.handleUpgrade(request, socket, head, (ws) => {
+        closedOnError(ws);
+        serveTerminalSocket(ws, id, manager);
+      });
       return;
     }
     deny('404 Not Found');
+  };
+  const handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      routeUpgrade(request, socket, head);
+    } catch (error) {
+      log.error('upgrade.failed', { url: request.url, message: String(error) });
+      socket.destroy();
+    }
   };
 
   // TCP and the unix socket are two doors to the same handlers, authentication included.

@@ -22,6 +22,16 @@ function isFile(path: string): boolean {
   }
 }
 
+/** The request's path with its %-escapes decoded, or undefined when they are not valid UTF-8 escapes or hold a NUL. */
+function decodedPath(url: string | undefined): string | undefined {
+  try {
+    const pathname = decodeURIComponent(new URL(url ?? '/', 'http://x').pathname);
+    return pathname.includes('\0') ? undefined : pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Serves the dashboard's static export (apps/web/out): `/x` is `x.html` or
  * `x/index.html`, and anything unknown gets the 404 page. Paths are normalised and must
@@ -32,7 +42,11 @@ export function serveStatic(
   request: IncomingMessage,
   response: ServerResponse,
 ): void {
-  const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+  const pathname = decodedPath(request.url);
+  if (pathname === undefined) {
+    response.writeHead(400, { 'content-type': 'text/plain' }).end('bad request path');
+    return;
+  }
   const relative = normalize(pathname).replace(/^(\.\.(\/|$))+/, '');
   const candidates = [
     join(directory, relative),
