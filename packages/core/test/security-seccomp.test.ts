@@ -12,6 +12,7 @@ import { EPERM, type ProbeCall } from './support/security-probe.js';
 
 const CLONE_NEWUSER = 0x10000000;
 const SIGCHLD = 17;
+const SIGSEGV = 11;
 const SIGSYS = 31;
 
 const probes: Record<string, ProbeCall> = {
@@ -112,9 +113,18 @@ describe('seccomp: attacks on the shared kernel fail with EPERM', () => {
   test('x32 system calls, numbered apart from the rules, are refused', () =>
     assertRefusedByTheFilter('x32-getpid'));
 
-  test('a 32-bit int 0x80 call, whose numbers dodge the rules, kills the process', async () => {
+  test('a 32-bit int 0x80 call, whose numbers dodge the rules, kills the process', async (t) => {
+    const unconfined = await attempt('i386-getpid', 'unconfined');
+    if (unconfined === 128 + SIGSEGV) {
+      // This kernel has no int 0x80 entry (a general protection fault, as with
+      // ia32_emulation=0, seen on a 6.18 host): the call cannot be made at all, filter or
+      // not. The cgroup v2 guest of `npm run test:vm` runs this test on a kernel that has it.
+      assert.equal(await attempt('i386-getpid'), 128 + SIGSEGV, 'no int 0x80 here either');
+      t.diagnostic('this kernel has no int 0x80 entry: the filter is shown in the VM guest');
+      return;
+    }
+    assert.equal(unconfined, 0, 'works without the filter');
     assert.equal(await attempt('i386-getpid'), 128 + SIGSYS, 'killed by SIGSYS');
-    assert.equal(await attempt('i386-getpid', 'unconfined'), 0, 'works without the filter');
   });
 
   test('busybox unshare, the tool an attacker has at hand, is refused too', async () => {
