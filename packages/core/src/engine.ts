@@ -92,7 +92,7 @@ export function createEngine(options: EngineOptions): Engine {
     layout,
     cgroupFor: (id) => {
       setup ??= detectCgroupSetup();
-      return createCgroupManager({ name: id, setup });
+      return createCgroupManager({ name: id, setup, libc });
     },
     shimCgroup: createShimCgroup((name) => context.cgroupFor(name)),
     running: new Map(),

@@ -20,6 +20,7 @@ describe('detectCgroupSetup', () => {
         { controllers: ['cpu'], ownDir: '/sys/fs/cgroup/cpu' },
         { controllers: ['cpuacct'], ownDir: '/sys/fs/cgroup/cpuacct' },
         { controllers: ['memory'], ownDir: '/sys/fs/cgroup/memory/process_api/5d5d3c00' },
+        { controllers: ['devices'], ownDir: '/sys/fs/cgroup/devices' },
         { controllers: ['freezer'], ownDir: '/sys/fs/cgroup/freezer' },
         { controllers: ['pids'], ownDir: '/sys/fs/cgroup/pids' },
       ],

@@ -32,6 +32,9 @@ const FILES = {
   'cpu/cove/web/cpu.shares': '1024\n',
   'cpuacct/cove/web/cgroup.procs': '',
   'cpuacct/cove/web/cpuacct.usage': '2500000999\n',
+  'devices/cove/web/cgroup.procs': '',
+  'devices/cove/web/devices.deny': '',
+  'devices/cove/web/devices.allow': '',
   'freezer/cove/web/cgroup.procs': '',
   'freezer/cove/web/freezer.state': 'THAWED\n',
 };
@@ -59,6 +62,7 @@ describe('cgroup v1 manager on a cgroupfs-shaped temp dir', () => {
       `${fs.root}/cpu/cove/web`,
       `${fs.root}/cpuacct/cove/web`,
       `${fs.root}/${MEMORY}`,
+      `${fs.root}/devices/cove/web`,
       `${fs.root}/freezer/cove/web`,
       `${fs.root}/pids/cove/web`,
     ]);
@@ -128,6 +132,16 @@ describe('cgroup v1 manager on a cgroupfs-shaped temp dir', () => {
     assert.equal(fs.read('freezer/cove/web/freezer.state'), 'FROZEN');
     await container.thaw();
     assert.equal(fs.read('freezer/cove/web/freezer.state'), 'THAWED');
+  });
+
+  test('the device policy denies everything, then allows each rule: one rule per write', async () => {
+    await container.restrictDevices([
+      { type: 'c', major: 1, minor: 3, access: 'rwm' },
+      { type: 'b', major: null, minor: null, access: 'm' },
+    ]);
+    assert.equal(fs.read('devices/cove/web/devices.deny'), 'a');
+    // The fixture keeps only the last write; the kernel applies each in turn.
+    assert.equal(fs.read('devices/cove/web/devices.allow'), 'b *:* m');
   });
 
   test('addProcess writes the pid into every hierarchy', async () => {

@@ -36,8 +36,8 @@ mode=none
 echo "COVE-VM-GUEST kernel=$(uname -r) cgroup=$mode controllers=\"$(cat /sys/fs/cgroup/cgroup.controllers)\" own=\"$(cat /proc/self/cgroup)\""
 
 cd /app/packages/core || exit 1
-node --test --test-concurrency=1 --test-reporter=spec \
-  dist/test/cgroup-integration.test.js dist/test/cgroup-containers.test.js
+# Every test file run-tests.sh staged: the cgroup suites and the security suite.
+node --test --test-concurrency=1 --test-reporter=spec dist/test/*.test.js
 echo "COVE-VM-RESULT status=$?"
 # poweroff -f asks the kernel directly (reboot(2)): there is no init system to ask.
 poweroff -f

@@ -34,7 +34,12 @@ kernel="$(find_kernel)"
 # is what matters: the compiled tests must be there.
 (cd "$core_dir" && npx tsc -p tsconfig.json >/dev/null) ||
   echo "test:vm: tsc reported type errors; testing the files it emitted"
+# The security suite runs here too: the device policy is a BPF program on v2, and every
+# other defence must hold whichever cgroup version the host has.
 test_files=(dist/test/cgroup-integration.test.js dist/test/cgroup-containers.test.js)
+for security_test in "$core_dir"/dist/test/security-*.test.js; do
+  test_files+=("dist/test/$(basename "$security_test")")
+done
 for test_file in "${test_files[@]}"; do
   [ -f "$core_dir/$test_file" ] || { echo "test:vm: $core_dir/$test_file is missing" >&2; exit 1; }
 done

@@ -1,4 +1,5 @@
 import type { Limits } from '@cove/shared';
+import type { DeviceRule } from './device-rules.js';
 
 /** One reading of a container's cgroup; byte counts, `null` limits mean "no limit". */
 export interface CgroupStats {
@@ -43,6 +44,12 @@ export interface CgroupManager {
   create(): Promise<void>;
   /** Writes the limits that are set; those left undefined are not touched. */
   apply(limits: Limits): Promise<void>;
+  /**
+   * Lets the container open and make only the device nodes the rules allow: the v1
+   * devices controller, or on v2 a BPF_PROG_TYPE_CGROUP_DEVICE program. Before any
+   * process joins.
+   */
+  restrictDevices(rules: readonly DeviceRule[]): Promise<void>;
   /** Moves a process (all its threads) in; do it before the process execs the payload. */
   addProcess(pid: number): Promise<void>;
   processes(): Promise<number[]>;

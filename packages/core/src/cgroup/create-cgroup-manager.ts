@@ -1,8 +1,10 @@
 import { posix } from 'node:path';
+import type { Libc } from '../libc/libc.js';
 import { CgroupError } from './cgroup-error.js';
 import type { CgroupManager } from './cgroup-manager.js';
 import { type CgroupSetup, type DetectOptions, detectCgroupSetup } from './detect.js';
 import { V1CgroupManager } from './v1/v1-cgroup-manager.js';
+import { attachDeviceFilter } from './v2/device-filter.js';
 import { V2CgroupManager } from './v2/v2-cgroup-manager.js';
 
 export interface CgroupManagerOptions extends DetectOptions {
@@ -12,6 +14,8 @@ export interface CgroupManagerOptions extends DetectOptions {
   parent?: string;
   /** A setup detected earlier (detect once per agent); detected now when absent. */
   setup?: CgroupSetup;
+  /** For cgroup v2's device program (bpf(2)); without it, restrictDevices fails on v2. */
+  libc?: Libc;
 }
 
 /**
@@ -28,7 +32,12 @@ export function createCgroupManager(options: CgroupManagerOptions): CgroupManage
     return { parentDirs, dir: posix.join(ownDir, ...parent, ...name) };
   };
   if (setup.mode === 'v2') {
-    return new V2CgroupManager({ ...setup, ...placeIn(setup.ownDir) });
+    const { libc } = options;
+    return new V2CgroupManager({
+      ...setup,
+      ...placeIn(setup.ownDir),
+      attachDeviceFilter: libc && ((dir, rules) => attachDeviceFilter(libc, dir, rules)),
+    });
   }
   if (setup.hierarchies.length === 0) {
     throw new CgroupError('detect', '/proc/self/mountinfo', '', 'no cgroup v1 hierarchy to use');

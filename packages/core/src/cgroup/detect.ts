@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { CgroupError } from './cgroup-error.js';
 
-/** The v1 controllers the engine uses; others (cpuset, devices, blkio) are not managed. */
-export const V1_CONTROLLERS = ['memory', 'pids', 'cpu', 'cpuacct', 'freezer'] as const;
+/** The v1 controllers the engine uses; others (cpuset, blkio) are not managed. */
+export const V1_CONTROLLERS = ['memory', 'pids', 'cpu', 'cpuacct', 'freezer', 'devices'] as const;
 export type V1Controller = (typeof V1_CONTROLLERS)[number];
 
 /** One mounted v1 hierarchy and this process's own cgroup directory in it. */

@@ -8,4 +8,5 @@ export {
   detectCgroupSetup,
   type V1Hierarchy,
 } from './detect.js';
+export { DEFAULT_DEVICE_RULES, type DeviceRule, formatDeviceRule } from './device-rules.js';
 export { removeOrphanCgroups } from './orphan-cgroups.js';

@@ -4,6 +4,7 @@ import { Socket } from 'node:net';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { ContainerKeeper, ContainerRecord } from '@cove/shared';
+import { DEFAULT_DEVICE_RULES } from '../cgroup/device-rules.js';
 import { CoveError, withContextAsync } from '../errors.js';
 import { getImage } from '../image/image-store.js';
 import type { InitStdio } from '../init/attach-stdio.js';
@@ -91,6 +92,9 @@ export async function startContainer(
     record.cgroupPaths = [...cgroup.paths];
     await withContextAsync('creating the cgroup', () => cgroup.create());
     await withContextAsync('applying limits', () => cgroup.apply(spec.limits));
+    await withContextAsync('restricting devices', () =>
+      cgroup.restrictDevices(DEFAULT_DEVICE_RULES),
+    );
 
     let stdio: InitStdio;
     if (io.kind === 'terminal') {

@@ -77,6 +77,7 @@ export const SYS_pidfd_getfd = 438;
 export const SYS_pidfd_send_signal = 424;
 export const SYS_keyctl = 250;
 export const SYS_seccomp = 317;
+export const SYS_bpf = 321;
 
 export const KEYCTL_JOIN_SESSION_KEYRING = 1;
 export const SECCOMP_SET_MODE_FILTER = 1;
@@ -98,3 +99,10 @@ export const TIOCSWINSZ = 0x5414;
 export const TIOCSCTTY = 0x540e;
 /** _IO('T', 0x41): open the slave of this master, without looking up a path (Linux 4.13). */
 export const TIOCGPTPEER = 0x5441;
+
+// bpf(2) (linux/bpf.h): a cgroup device program, loaded and attached to a cgroup.
+export const BPF_PROG_LOAD = 5;
+export const BPF_PROG_ATTACH = 8;
+export const BPF_PROG_TYPE_CGROUP_DEVICE = 15;
+export const BPF_CGROUP_DEVICE = 6;
+export const BPF_F_ALLOW_MULTI = 2;

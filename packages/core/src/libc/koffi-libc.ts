@@ -1,8 +1,11 @@
 import koffi from 'koffi';
 import {
+  BPF_PROG_ATTACH,
+  BPF_PROG_LOAD,
   KEYCTL_JOIN_SESSION_KEYRING,
   SECCOMP_SET_MODE_FILTER,
   SIG_SETMASK,
+  SYS_bpf,
   SYS_keyctl,
   SYS_openat2,
   SYS_pidfd_getfd,
@@ -59,6 +62,23 @@ const c = {
 
 // struct sock_fprog (linux/filter.h): the length, then a pointer to the instructions.
 const sockFprog = koffi.struct('sock_fprog', { len: 'uint16_t', filter: 'void *' });
+
+// union bpf_attr's BPF_PROG_LOAD part (linux/bpf.h), up to expected_attach_type; the
+// kernel takes the size passed and needs nothing past it.
+const bpfProgLoadAttr = koffi.struct('bpf_prog_load_attr', {
+  prog_type: 'uint32_t',
+  insn_cnt: 'uint32_t',
+  insns: 'void *',
+  license: 'const char *',
+  log_level: 'uint32_t',
+  log_size: 'uint32_t',
+  log_buf: 'void *',
+  kern_version: 'uint32_t',
+  prog_flags: 'uint32_t',
+  prog_name: koffi.array('char', 16),
+  prog_ifindex: 'uint32_t',
+  expected_attach_type: 'uint32_t',
+});
 
 function fail(call: string, detail: string): never {
   const errno = koffi.errno();
@@ -290,6 +310,48 @@ export const koffiLibc: Libc = {
       ),
       'seccomp',
       `SECCOMP_SET_MODE_FILTER, ${hex(flags)}, ${program.length / 8} instructions`,
+    );
+  },
+  bpfProgLoad(programType, program, license, log) {
+    const attr = {
+      prog_type: programType,
+      insn_cnt: program.length / 8,
+      insns: program,
+      license,
+      log_level: log.length > 0 ? 1 : 0,
+      log_size: log.length,
+      log_buf: log.length > 0 ? log : null,
+      kern_version: 0,
+      prog_flags: 0,
+      prog_name: '',
+      prog_ifindex: 0,
+      expected_attach_type: 0,
+    };
+    return check(
+      c.syscall(
+        SYS_bpf,
+        'int',
+        BPF_PROG_LOAD,
+        koffi.pointer(bpfProgLoadAttr),
+        attr,
+        'unsigned int',
+        koffi.sizeof(bpfProgLoadAttr),
+      ),
+      'bpf',
+      `BPF_PROG_LOAD, type ${programType}, ${program.length / 8} instructions`,
+    );
+  },
+  bpfProgAttach(targetFd, programFd, attachType, flags) {
+    // union bpf_attr's BPF_PROG_ATTACH part: target_fd, attach_bpf_fd, attach_type, attach_flags.
+    const attr = Buffer.alloc(20);
+    attr.writeUInt32LE(targetFd, 0);
+    attr.writeUInt32LE(programFd, 4);
+    attr.writeUInt32LE(attachType, 8);
+    attr.writeUInt32LE(flags, 12);
+    check(
+      c.syscall(SYS_bpf, 'int', BPF_PROG_ATTACH, 'void *', attr, 'unsigned int', attr.length),
+      'bpf',
+      `BPF_PROG_ATTACH, target fd ${targetFd}, program fd ${programFd}, type ${attachType}`,
     );
   },
 };

@@ -80,4 +80,11 @@ export interface Libc {
   joinSessionKeyring(name: string | null): number;
   /** seccomp(SECCOMP_SET_MODE_FILTER): `program` is an array of struct sock_filter. */
   seccompSetModeFilter(program: Buffer, flags: number): void;
+  /**
+   * bpf(BPF_PROG_LOAD): `program` is an array of struct bpf_insn; returns the program's
+   * fd. The verifier's log is written to `log` (its reason when the load fails).
+   */
+  bpfProgLoad(programType: number, program: Buffer, license: string, log: Buffer): number;
+  /** bpf(BPF_PROG_ATTACH): attaches the program to `targetFd` (a cgroup directory). */
+  bpfProgAttach(targetFd: number, programFd: number, attachType: number, flags: number): void;
 }

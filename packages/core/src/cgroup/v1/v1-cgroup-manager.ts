@@ -11,9 +11,11 @@ import {
 } from '../cgroup-files.js';
 import type { CgroupManager, CgroupStats, CgroupStatsReader } from '../cgroup-manager.js';
 import type { V1Controller } from '../detect.js';
+import type { DeviceRule } from '../device-rules.js';
 import { killListedProcesses } from '../kill-processes.js';
 import { applyCpuLimits } from './cpu.js';
 import { readCpuUsageUsec } from './cpuacct.js';
+import { applyDeviceRules } from './devices.js';
 import { freeze, thaw } from './freezer.js';
 import { applyMemoryLimits, readMemoryStats, readOomKillCount } from './memory.js';
 import { applyPidsLimit, readPidsStats } from './pids.js';
@@ -71,6 +73,10 @@ export class V1CgroupManager implements CgroupManager {
         limits,
       );
     }
+  }
+
+  async restrictDevices(rules: readonly DeviceRule[]): Promise<void> {
+    await applyDeviceRules(this.dirOf('devices', 'device policy'), rules);
   }
 
   /** v1 hierarchies are independent: the process joins each of them. */

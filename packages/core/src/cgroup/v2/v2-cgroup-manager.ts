@@ -1,5 +1,5 @@
 import type { Limits } from '@cove/shared';
-import { errorCode } from '../cgroup-error.js';
+import { CgroupError, errorCode } from '../cgroup-error.js';
 import {
   makeCgroupDir,
   parsePids,
@@ -10,6 +10,7 @@ import {
   writeCgroupFile,
 } from '../cgroup-files.js';
 import type { CgroupManager, CgroupStats, CgroupStatsReader } from '../cgroup-manager.js';
+import type { DeviceRule } from '../device-rules.js';
 import { killListedProcesses } from '../kill-processes.js';
 import { applyCpuLimits, readCpuUsageUsec } from './cpu.js';
 import { enableControllers } from './delegation.js';
@@ -24,6 +25,8 @@ export interface V2Placement {
   /** The directories between the own cgroup and the container's, outermost first. */
   parentDirs: string[];
   dir: string;
+  /** Loads and attaches a device program (bpf(2) needs the libc layer). */
+  attachDeviceFilter?: (dir: string, rules: readonly DeviceRule[]) => void;
 }
 
 export class V2CgroupManager implements CgroupManager {
@@ -52,6 +55,19 @@ export class V2CgroupManager implements CgroupManager {
     await applyMemoryLimits(this.dir, limits);
     if (limits.pids !== undefined) await applyPidsLimit(this.dir, limits.pids);
     await applyCpuLimits(this.dir, limits);
+  }
+
+  async restrictDevices(rules: readonly DeviceRule[]): Promise<void> {
+    const { attachDeviceFilter } = this.placement;
+    if (!attachDeviceFilter) {
+      throw new CgroupError(
+        'apply',
+        this.dir,
+        '',
+        'device policy: cgroup v2 needs a BPF device program, and no libc layer was given to load it',
+      );
+    }
+    attachDeviceFilter(this.dir, rules);
   }
 
   async addProcess(pid: number): Promise<void> {
