@@ -84,6 +84,15 @@ describe('cgroup v1 manager on a cgroupfs-shaped temp dir', () => {
     assert.equal(fs.read('cpu/cove/web/cpu.shares'), '512');
   });
 
+  test("-m alone allows as much swap as memory (Docker's rule), and is fine without swap accounting", async () => {
+    await container.apply({ memory: 32 * MiB });
+    assert.equal(fs.read(`${MEMORY}/memory.limit_in_bytes`), String(32 * MiB));
+    assert.equal(fs.read(`${MEMORY}/memory.memsw.limit_in_bytes`), String(64 * MiB));
+    rmSync(`${fs.root}/${MEMORY}/memory.memsw.limit_in_bytes`);
+    await container.apply({ memory: 16 * MiB });
+    assert.equal(fs.read(`${MEMORY}/memory.limit_in_bytes`), String(16 * MiB));
+  });
+
   test('memory-swap on a kernel without swap accounting names the missing feature', async () => {
     rmSync(`${fs.root}/${MEMORY}/memory.memsw.limit_in_bytes`);
     await assert.rejects(

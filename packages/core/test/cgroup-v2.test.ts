@@ -81,6 +81,15 @@ describe('cgroup v2 manager on a cgroupfs-shaped temp dir', () => {
     assert.equal(fs.read(`${CTR}/cpu.weight`), '20');
   });
 
+  test("-m alone allows as much swap as memory (Docker's rule), and is fine without swap accounting", async () => {
+    await container.apply({ memory: 32 * MiB });
+    assert.equal(fs.read(`${CTR}/memory.max`), String(32 * MiB));
+    assert.equal(fs.read(`${CTR}/memory.swap.max`), String(32 * MiB));
+    rmSync(`${fs.root}/${CTR}/memory.swap.max`);
+    await container.apply({ memory: 16 * MiB });
+    assert.equal(fs.read(`${CTR}/memory.max`), String(16 * MiB));
+  });
+
   test('limits left undefined are not written', async () => {
     await container.apply({ pids: 4 });
     assert.equal(fs.read(`${CTR}/memory.max`), 'max\n');

@@ -1,7 +1,8 @@
 import type { Limits } from '@cove/shared';
+import { errorCode } from '../cgroup-error.js';
 import { keyedValue, parseLimit, readCgroupFile, writeCgroupFile } from '../cgroup-files.js';
 import type { CgroupStats } from '../cgroup-manager.js';
-import { swapBytes } from '../swap-limit.js';
+import { swapLimit } from '../swap-limit.js';
 
 const NO_SWAP_ACCOUNTING = {
   ENOENT:
@@ -9,17 +10,25 @@ const NO_SWAP_ACCOUNTING = {
 };
 
 export async function applyMemoryLimits(dir: string, limits: Limits): Promise<void> {
-  const swap = swapBytes(limits, dir);
+  const swap = swapLimit(limits, dir);
   const { memory } = limits;
   const limitFile = `${dir}/memory.limit_in_bytes`;
   if (memory === undefined) return;
-  if (swap === undefined) {
+  const memswFile = `${dir}/memory.memsw.limit_in_bytes`;
+  let currentMemsw: number | null = null;
+  try {
+    if (swap) currentMemsw = parseLimit(await readCgroupFile(memswFile, NO_SWAP_ACCOUNTING));
+  } catch (error) {
+    // Swap nobody asked for is skipped where the kernel does not account it, as Docker does.
+    if (swap?.asked || errorCode(error) !== 'ENOENT') throw error;
     await writeCgroupFile(limitFile, String(memory));
     return;
   }
-  const memorySwap = memory + swap;
-  const memswFile = `${dir}/memory.memsw.limit_in_bytes`;
-  const currentMemsw = parseLimit(await readCgroupFile(memswFile, NO_SWAP_ACCOUNTING));
+  if (!swap) {
+    await writeCgroupFile(limitFile, String(memory));
+    return;
+  }
+  const memorySwap = memory + swap.bytes;
   // The kernel refuses (EINVAL) any state where limit_in_bytes > memsw.limit_in_bytes,
   // so a memory limit above the current memsw one must follow the new memsw.
   if (currentMemsw !== null && memory > currentMemsw) {

@@ -2,22 +2,26 @@ import type { Limits } from '@cove/shared';
 import { errorCode } from '../cgroup-error.js';
 import { keyedValue, parseLimit, readCgroupFile, writeCgroupFile } from '../cgroup-files.js';
 import type { CgroupStats } from '../cgroup-manager.js';
-import { swapBytes } from '../swap-limit.js';
+import { swapLimit } from '../swap-limit.js';
 
 export const MEMORY_NOT_ENABLED = {
   ENOENT: 'the memory controller is not enabled for this cgroup',
 };
 
 export async function applyMemoryLimits(dir: string, limits: Limits): Promise<void> {
-  const swap = swapBytes(limits, dir);
+  const swap = swapLimit(limits, dir);
   if (limits.memory !== undefined) {
     await writeCgroupFile(`${dir}/memory.max`, String(limits.memory), MEMORY_NOT_ENABLED);
   }
-  if (swap !== undefined) {
-    await writeCgroupFile(`${dir}/memory.swap.max`, String(swap), {
+  if (swap === undefined) return;
+  try {
+    await writeCgroupFile(`${dir}/memory.swap.max`, String(swap.bytes), {
       ENOENT:
         'swap accounting is missing (the memory controller is not enabled or the kernel lacks CONFIG_MEMCG_SWAP): drop --memory-swap',
     });
+  } catch (error) {
+    // Swap nobody asked for is skipped where the kernel does not account it, as Docker does.
+    if (swap.asked || errorCode(error) !== 'ENOENT') throw error;
   }
 }
 
