@@ -62,7 +62,10 @@ describe('--security-opt seccomp', () => {
         `seccomp=${profile('arm.json', { defaultAction: 'SCMP_ACT_ALLOW', architectures: ['SCMP_ARCH_AARCH64'] })}`,
         /its architectures do not include SCMP_ARCH_X86_64/,
       ],
-      ['apparmor=unconfined', /only seccomp=PROFILE\.json and seccomp=unconfined are supported/],
+      [
+        'apparmor=unconfined',
+        /only seccomp=PROFILE\.json, seccomp=unconfined and no-new-privileges are supported/,
+      ],
     ];
     for (const [option, message] of cases) {
       const result = cove(['run', '--rm', '--security-opt', option, 'busybox', 'true']);

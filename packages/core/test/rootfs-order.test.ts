@@ -12,6 +12,9 @@ const plan = {
     mountPoint: '/store/c/rootfs',
   },
   volumes: [],
+  tmpfs: [],
+  devices: [],
+  readOnly: false,
 };
 
 test('rootfs setup makes / private before any mount and pivots last', () => {

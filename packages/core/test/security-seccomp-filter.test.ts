@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { DEFAULT_CAPABILITIES } from '@cove/shared';
 import { compileSeccompProfile, confinementFor } from '../src/security/confinement.js';
 import { defaultSeccompProfile } from '../src/security/seccomp/default-profile.js';
 import { parseSeccompProfile } from '../src/security/seccomp/seccomp-profile.js';
@@ -27,7 +28,7 @@ const programOf = (filter: { program: string } | null) => {
   if (!filter) throw new Error('no filter');
   return Buffer.from(filter.program, 'base64');
 };
-const defaultFilter = programOf(confinementFor('default', '6.18.0').seccomp);
+const defaultFilter = programOf(confinementFor('default', DEFAULT_CAPABILITIES, '6.18.0').seccomp);
 const decide = (name: string, args: Array<number | bigint> = [], program = defaultFilter) =>
   runFilter(program, { nr: nr(name), args: args.map(BigInt) });
 
@@ -269,6 +270,9 @@ describe("profiles in Docker's format", () => {
 
   test('the default profile survives a round trip through JSON, as a file would carry it', () => {
     const profile = JSON.parse(JSON.stringify(defaultSeccompProfile));
-    assert.deepEqual(programOf(confinementFor({ profile }, '6.18.0').seccomp), defaultFilter);
+    assert.deepEqual(
+      programOf(confinementFor({ profile }, DEFAULT_CAPABILITIES, '6.18.0').seccomp),
+      defaultFilter,
+    );
   });
 });

@@ -7,7 +7,9 @@ set -euo pipefail
 
 core_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 repo_dir="$(cd "$core_dir/../.." && pwd)"
-boot_timeout_s=240
+# Software emulation is slow and the security suite is long (about 4 min on an idle
+# machine): room for a loaded one too.
+boot_timeout_s=900
 
 install_packages() {
   export DEBIAN_FRONTEND=noninteractive

@@ -43,6 +43,12 @@ export const ContainerRecordSchema = z.object({
   spec: ContainerSpecSchema,
   /** The command that runs: the spec's, or the image's default. */
   args: z.array(z.string()),
+  /**
+   * The capabilities its processes hold as root: Docker's default set with the spec's
+   * --cap-add and --cap-drop, less what the host's engine cannot grant. Absent in
+   * records made before Cove had capability flags (they hold the default set).
+   */
+  capabilities: z.array(z.string()).optional(),
   /** The container's cgroup directories: one on cgroup v2, one per hierarchy on v1. */
   cgroupPaths: z.array(z.string()).default([]),
   state: ContainerStateSchema,

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { DeviceMappingSchema } from './device-mapping.js';
+import { CapabilityNameSchema, OomScoreAdjSchema } from './security-options.js';
 import { SizeSchema } from './size.js';
+import { TmpfsMountSchema } from './tmpfs-mount.js';
 
 const absolutePath = z
   .string()
@@ -109,6 +112,15 @@ export const ContainerSpecSchema = z.object({
   tty: z.boolean().default(false),
   restart: RestartPolicySchema.default({ name: 'no' }),
   seccomp: SeccompSettingSchema.default('default'),
+  /** Capabilities added to and dropped from Docker's default set (see effectiveCapabilities). */
+  capAdd: z.array(CapabilityNameSchema).default([]),
+  capDrop: z.array(CapabilityNameSchema).default([]),
+  /** The root filesystem is read-only; /dev, volumes and tmpfs mounts stay as they are. */
+  readOnly: z.boolean().default(false),
+  tmpfs: z.array(TmpfsMountSchema).default([]),
+  devices: z.array(DeviceMappingSchema).default([]),
+  /** The kernel's OOM-killer preference for the container's processes (0 unless asked). */
+  oomScoreAdj: OomScoreAdjSchema.optional(),
 });
 export type ContainerSpec = z.infer<typeof ContainerSpecSchema>;
 export type ContainerSpecInput = z.input<typeof ContainerSpecSchema>;

@@ -1,8 +1,14 @@
-import { type ContainerSpecInput, parseRestartPolicy, parseVolume } from '@cove/shared';
+import {
+  type ContainerSpecInput,
+  parseDevice,
+  parseRestartPolicy,
+  parseTmpfs,
+  parseVolume,
+} from '@cove/shared';
 import { CliError } from './cli-error.js';
 import { callerEnvironmentValue } from './env.js';
 import type { FlagSpec } from './parse-flags.js';
-import { seccompFromSecurityOpts } from './security-opt.js';
+import { parseSecurityOpts } from './security-opt.js';
 
 /** The options `cove create` and `cove run` share, as their help shows them. */
 export const containerOptionsUsage = `Options:
@@ -12,11 +18,21 @@ export const containerOptionsUsage = `Options:
       --name NAME          Name the container
       --restart POLICY     no, always or on-failure[:N] (applied by the agent)
       --rm                 Remove the container when it exits
-      --security-opt OPT   seccomp=PROFILE.json (Docker's format) or seccomp=unconfined
+      --security-opt OPT   seccomp=PROFILE.json (Docker's format), seccomp=unconfined,
+                           or no-new-privileges (always on in Cove)
   -t, --tty                Give the container a terminal (with -i: an interactive shell)
   -u, --user USER[:GROUP]  Run as this user (a name or a number)
   -v, --volume SRC:DST[:ro] Bind a host path into the container
   -w, --workdir DIR        The working directory inside the container
+
+Security (see docs/security.md):
+      --cap-add CAP        Add a capability (NET_ADMIN, CAP_SYS_TIME, or ALL)
+      --cap-drop CAP       Drop a capability from the default set (or ALL)
+      --read-only          Mount the root filesystem read-only
+      --tmpfs PATH[:OPTS]  Mount an empty tmpfs, e.g. /tmp:size=64m (noexec by default)
+      --device HOST[:CONTAINER][:rwm]
+                           Give the container a host device, e.g. /dev/fuse
+      --oom-score-adj N    The OOM killer's preference, -1000 to 1000 (default 0)
 
 Limits (enforced by the container's cgroup):
   -m, --memory SIZE        Memory limit: bytes, or 512k, 32m, 1g
@@ -43,6 +59,12 @@ export const containerFlagSpecs: FlagSpec[] = [
   { long: 'cpu-shares', short: 'c', value: true },
   { long: 'restart', value: true },
   { long: 'security-opt', value: true, repeatable: true },
+  { long: 'cap-add', value: true, repeatable: true },
+  { long: 'cap-drop', value: true, repeatable: true },
+  { long: 'read-only' },
+  { long: 'tmpfs', value: true, repeatable: true },
+  { long: 'device', value: true, repeatable: true },
+  { long: 'oom-score-adj', value: true },
   { long: 'help' },
 ];
 
@@ -65,12 +87,15 @@ export function environmentEntries(values: string[]): string[] {
   });
 }
 
-function toVolume(text: string) {
-  try {
-    return parseVolume(text);
-  } catch (error) {
-    throw new CliError((error as Error).message);
-  }
+/** A shared parser's error, as the CLI's own: one line, no stack. */
+function parsed<T>(parse: (text: string) => T) {
+  return (text: string): T => {
+    try {
+      return parse(text);
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+  };
 }
 
 function toRestartPolicy(text: string | undefined) {
@@ -95,13 +120,19 @@ export function specFromFlags(
     name: one('name'),
     hostname: one('hostname'),
     env: environmentEntries(flags.get('env') ?? []),
-    volumes: (flags.get('volume') ?? []).map(toVolume),
+    volumes: (flags.get('volume') ?? []).map(parsed(parseVolume)),
     workdir: one('workdir'),
     user: one('user'),
     autoRemove: flags.has('rm'),
     tty: flags.has('tty'),
     restart: toRestartPolicy(one('restart')),
-    seccomp: seccompFromSecurityOpts(flags.get('security-opt') ?? []),
+    seccomp: parseSecurityOpts(flags.get('security-opt') ?? []).seccomp,
+    capAdd: flags.get('cap-add') ?? [],
+    capDrop: flags.get('cap-drop') ?? [],
+    readOnly: flags.has('read-only'),
+    tmpfs: (flags.get('tmpfs') ?? []).map(parsed(parseTmpfs)),
+    devices: (flags.get('device') ?? []).map(parsed(parseDevice)),
+    oomScoreAdj: numberFlag('oom-score-adj', one('oom-score-adj')),
     limits: {
       memory: one('memory'),
       memorySwap: one('memory-swap'),

@@ -3,22 +3,25 @@ import type { SeccompSetting } from '@cove/shared';
 import { CliError } from './cli-error.js';
 
 /**
- * Docker's `--security-opt seccomp=PROFILE.json` and `seccomp=unconfined` (`seccomp:` too,
- * Docker's older spelling); the last one given wins. The profile file is read here, on
- * the caller's side, as the docker client does: the engine gets its content.
+ * Docker's `--security-opt` values Cove takes: `seccomp=PROFILE.json` and
+ * `seccomp=unconfined` (`seccomp:` too, Docker's older spelling; the last one given wins),
+ * and `no-new-privileges` (`:true` too), which Cove always applies: accepted so Docker
+ * command lines run unchanged. The profile file is read here, on the caller's side, as
+ * the docker client does: the engine gets its content.
  */
-export function seccompFromSecurityOpts(options: string[]): SeccompSetting | undefined {
-  let setting: SeccompSetting | undefined;
+export function parseSecurityOpts(options: string[]): { seccomp?: SeccompSetting } {
+  let seccomp: SeccompSetting | undefined;
   for (const option of options) {
+    if (/^no-new-privileges(?:[=:]true)?$/.test(option)) continue;
     const value = /^seccomp[=:](.+)$/.exec(option)?.[1];
     if (value === undefined) {
       throw new CliError(
-        `--security-opt ${option}: only seccomp=PROFILE.json and seccomp=unconfined are supported`,
+        `--security-opt ${option}: only seccomp=PROFILE.json, seccomp=unconfined and no-new-privileges are supported`,
       );
     }
-    setting = value === 'unconfined' ? 'unconfined' : { profile: readProfile(value) };
+    seccomp = value === 'unconfined' ? 'unconfined' : { profile: readProfile(value) };
   }
-  return setting;
+  return { seccomp };
 }
 
 function readProfile(path: string): Record<string, unknown> {

@@ -5,15 +5,18 @@ import {
   type ContainerSpec,
   type ContainerSpecInput,
   ContainerSpecSchema,
+  effectiveCapabilities,
 } from '@cove/shared';
 import { CoveError } from '../errors.js';
 import type { StoredImage } from '../image/image-config.js';
 import { getImage } from '../image/image-store.js';
-import { confinementFor } from '../security/confinement.js';
+import { grantable } from '../process/capabilities.js';
+import { containerConfinement } from '../security/confinement.js';
 import { containerPaths } from '../store/store-layout.js';
 import { writeEtcFiles } from './container-etc-files.js';
 import { generateContainerName } from './container-name.js';
 import { deleteContainerFiles, reserveName, writeRecord } from './container-store.js';
+import { resolveDevices } from './device-mappings.js';
 import type { EngineContext } from './engine-context.js';
 
 export function parseSpec(input: ContainerSpecInput): ContainerSpec {
@@ -58,10 +61,11 @@ export function createContainer(
   const spec = parseSpec(input);
   const image = getImage(layout, spec.image);
   checkVolumeSources(spec);
+  resolveDevices(spec.devices);
   const args = commandFor(spec, image);
   // Compile the seccomp profile now, though start compiles it again: a profile the
   // kernel cannot take is refused at `create`, not found out at the first `start`.
-  confinementFor(spec.seccomp);
+  containerConfinement(spec);
 
   for (const dir of [layout.containers, layout.names])
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -84,6 +88,7 @@ export function createContainer(
       createdAt: new Date().toISOString(),
       spec,
       args,
+      capabilities: grantable(effectiveCapabilities(spec.capAdd, spec.capDrop)),
       cgroupPaths: [],
       state: { status: 'created' },
     };

@@ -19,11 +19,12 @@ import {
   startContainerLogger,
 } from '../logs/container-logger.js';
 import { enlargePipe, makeStdioFifos } from '../logs/stdio-fifos.js';
-import { confinementFor } from '../security/confinement.js';
+import { containerConfinement } from '../security/confinement.js';
 import { containerPaths } from '../store/store-layout.js';
 import { openContainerPty } from '../terminal/container-pty.js';
 import type { TerminalSize } from '../terminal/pty.js';
 import { deleteContainerFiles, readRecord, writeRecord } from './container-store.js';
+import { deviceRule, resolveDevices } from './device-mappings.js';
 import type { EngineContext } from './engine-context.js';
 import { initHandshake } from './init-handshake.js';
 import { processStartTime } from './process-identity.js';
@@ -92,8 +93,10 @@ export async function startContainer(
     record.cgroupPaths = [...cgroup.paths];
     await withContextAsync('creating the cgroup', () => cgroup.create());
     await withContextAsync('applying limits', () => cgroup.apply(spec.limits));
+    // The --device nodes are looked up again at each start: a host's numbers can change.
+    const devices = resolveDevices(spec.devices);
     await withContextAsync('restricting devices', () =>
-      cgroup.restrictDevices(DEFAULT_DEVICE_RULES),
+      cgroup.restrictDevices([...DEFAULT_DEVICE_RULES, ...devices.map(deviceRule)]),
     );
 
     let stdio: InitStdio;
@@ -121,13 +124,16 @@ export async function startContainer(
           mountPoint: paths.rootfs,
         },
         volumes: spec.volumes,
+        tmpfs: spec.tmpfs,
+        devices,
+        readOnly: spec.readOnly,
       },
       args: record.args,
       imageEnv: image.config.env,
       userEnv: spec.env,
       workdir: spec.workdir ?? (image.config.workingDir || '/'),
       user: spec.user ?? (image.config.user || undefined),
-      confinement: confinementFor(spec.seccomp),
+      confinement: containerConfinement(spec),
     };
     child =
       io.kind === 'inherit'

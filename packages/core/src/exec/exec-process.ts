@@ -6,7 +6,7 @@ import type { EngineContext } from '../container/engine-context.js';
 import { refreshState } from '../container/refresh-state.js';
 import { CoveError, withContextAsync } from '../errors.js';
 import { getImage } from '../image/image-store.js';
-import { confinementFor } from '../security/confinement.js';
+import { containerConfinement } from '../security/confinement.js';
 import { openContainerPty } from '../terminal/container-pty.js';
 import type { TerminalSize } from '../terminal/pty.js';
 import { spawnExecShim } from './exec-shim-pool.js';
@@ -77,7 +77,7 @@ export async function execInContainer(
       userEnv: [...record.spec.env, ...(options.env ?? [])],
       workdir: options.workdir ?? record.spec.workdir ?? (image.config.workingDir || '/'),
       user: options.user ?? record.spec.user ?? (image.config.user || undefined),
-      confinement: confinementFor(record.spec.seccomp),
+      confinement: containerConfinement(record.spec),
       terminal: pty ? `/proc/${process.pid}/fd/${pty.slave}` : undefined,
     };
     (shim.stdio[3] as Writable).end(JSON.stringify(spec));

@@ -14,6 +14,7 @@ import { koffiLibc as libc } from '../libc/koffi-libc.js';
 import { resolveCommand } from '../process/command.js';
 import { dropPrivileges } from '../process/drop-privileges.js';
 import { buildEnvironment } from '../process/environment.js';
+import { setOwnOomScore } from '../process/oom-score.js';
 import { resolveUser } from '../process/user.js';
 import { enterWorkingDirectory } from '../process/working-directory.js';
 import { enterContainer } from './enter-container.js';
@@ -58,6 +59,7 @@ function startProcess(spec: ExecSpec) {
         libc.open(spec.terminal ?? '', O_RDWR | O_CLOEXEC),
       )
     : undefined;
+  setOwnOomScore(spec.confinement.oomScoreAdj);
   withContext('entering the container', () => enterContainer(libc, spec.containerPid));
 
   const user = resolveUser(spec.user, spec.imageName);

@@ -14,9 +14,10 @@ import { bringUpLoopback } from '../network/loopback.js';
 import { explainExecFailure, resolveCommand } from '../process/command.js';
 import { dropPrivileges } from '../process/drop-privileges.js';
 import { buildEnvironment } from '../process/environment.js';
+import { setOwnOomScore } from '../process/oom-score.js';
 import { resolveUser } from '../process/user.js';
 import { enterWorkingDirectory } from '../process/working-directory.js';
-import { setupRootfs } from '../rootfs/setup-rootfs.js';
+import { makeRootReadonly, setupRootfs } from '../rootfs/setup-rootfs.js';
 import { guardUntilExec, letOutliveEngine } from '../security/guard-until-exec.js';
 import { attachTerminal } from './attach-stdio.js';
 import { ERROR_FD, type InitSpec } from './init-spec.js';
@@ -46,6 +47,7 @@ const silentEngine: EngineChannel = {
 export function containerInit(libc: Libc, spec: InitSpec, engine = silentEngine): never {
   // The engine reads the error pipe until execve: its closing means the engine is gone.
   withContext('guarding the init until exec', () => guardUntilExec(libc, ERROR_FD));
+  setOwnOomScore(spec.confinement.oomScoreAdj);
   withContext('creating the mount, UTS, IPC, network and cgroup namespaces', () =>
     libc.unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP),
   );
@@ -69,6 +71,8 @@ export function containerInit(libc: Libc, spec: InitSpec, engine = silentEngine)
     user: spec.userEnv,
   });
   enterWorkingDirectory(libc, spec.workdir);
+  // After the working directory, which may have to be made.
+  if (spec.rootfs.readOnly) makeRootReadonly(libc);
   const [program = ''] = spec.args;
   const path = resolveCommand(program, env, spec.imageName);
 

@@ -46,6 +46,7 @@ export const RESOLVE_BENEATH = 0x08;
 export const RESOLVE_IN_ROOT = 0x10;
 
 export const S_IFCHR = 0o020000;
+export const S_IFBLK = 0o060000;
 export const S_IFIFO = 0o010000;
 
 export const F_GETFD = 1;

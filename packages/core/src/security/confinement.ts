@@ -1,8 +1,13 @@
 import { release } from 'node:os';
-import type { SeccompSetting } from '@cove/shared';
+import {
+  type ContainerSpec,
+  DEFAULT_CAPABILITIES,
+  effectiveCapabilities,
+  type SeccompSetting,
+} from '@cove/shared';
 import { withContext } from '../errors.js';
 import type { Libc } from '../libc/libc.js';
-import { defaultCapabilities } from '../process/capabilities.js';
+import { capabilityBits, grantable } from '../process/capabilities.js';
 import { defaultResourceLimits, type ResourceLimit } from './resource-limits.js';
 import { encodeProgram } from './seccomp/bpf.js';
 import { compileFilter } from './seccomp/compile-filter.js';
@@ -17,11 +22,15 @@ export interface SeccompFilter {
 }
 
 /**
- * What limits a container's processes beyond namespaces and capabilities, decided by the
- * engine and applied by whoever drops privileges before the container's program runs
- * (its init, an exec): the seccomp filter (null: unconfined) and resource limits.
+ * What limits a container's processes beyond namespaces, decided by the engine and
+ * applied by whoever drops privileges before the container's program runs (its init, an
+ * exec): the capabilities it keeps (by number), the seccomp filter (null: unconfined)
+ * and resource limits.
  */
 export interface Confinement {
+  capabilities: number[];
+  /** /proc/self/oom_score_adj: 0 unless asked, whatever the agent's own (-500). */
+  oomScoreAdj: number;
   seccomp: SeccompFilter | null;
   rlimits: ResourceLimit[];
 }
@@ -37,28 +46,45 @@ export function compileSeccompProfile(
 const defaultConfinements = new Map<string, Confinement>();
 
 /**
- * The confinement for a container's seccomp setting. Rules that depend on capabilities
- * are decided for the default capability set, the only one a container gets.
+ * The confinement for a seccomp setting and a capability set. Rules of the profile that
+ * depend on capabilities (Docker's default allows mount with CAP_SYS_ADMIN, say) are
+ * decided for that set.
  */
-export function confinementFor(setting: SeccompSetting, kernelRelease = release()): Confinement {
-  // The default filter is the same for every container on this kernel: compile it once
-  // (about 3 ms), not on every start and every exec.
+export function confinementFor(
+  setting: SeccompSetting,
+  capabilities: readonly string[] = DEFAULT_CAPABILITIES,
+  kernelRelease = release(),
+): Confinement {
+  // The default filter is the same for every container with the same capabilities on
+  // this kernel: compile it once (about 3 ms), not on every start and every exec.
+  const cacheKey = `${kernelRelease} ${capabilities.join(',')}`;
   if (setting === 'default') {
-    const cached = defaultConfinements.get(kernelRelease);
+    const cached = defaultConfinements.get(cacheKey);
     if (cached) return cached;
   }
-  const context: ProfileContext = {
-    capabilities: defaultCapabilities.map(([name]) => name),
-    kernelRelease,
-  };
+  const granted = grantable(capabilities);
+  const context: ProfileContext = { capabilities: granted, kernelRelease };
   let seccomp: SeccompFilter | null = null;
   if (setting === 'default') seccomp = compileSeccompProfile(defaultSeccompProfile, context);
   else if (setting !== 'unconfined') {
     seccomp = compileSeccompProfile(parseSeccompProfile(setting.profile), context);
   }
-  const confinement = { seccomp, rlimits: defaultResourceLimits };
-  if (setting === 'default') defaultConfinements.set(kernelRelease, confinement);
+  const confinement = {
+    capabilities: capabilityBits(granted),
+    oomScoreAdj: 0,
+    seccomp,
+    rlimits: defaultResourceLimits,
+  };
+  if (setting === 'default') defaultConfinements.set(cacheKey, confinement);
   return confinement;
+}
+
+/** A container's confinement: its seccomp setting, `--cap-add`/`--cap-drop` and `--oom-score-adj`. */
+export function containerConfinement(
+  spec: Pick<ContainerSpec, 'seccomp' | 'capAdd' | 'capDrop' | 'oomScoreAdj'>,
+): Confinement {
+  const capabilities = effectiveCapabilities(spec.capAdd, spec.capDrop);
+  return { ...confinementFor(spec.seccomp, capabilities), oomScoreAdj: spec.oomScoreAdj ?? 0 };
 }
 
 /**
