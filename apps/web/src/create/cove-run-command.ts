@@ -26,6 +26,12 @@ export function coveRunCommand(values: CreateFormValues): string {
   flag('--pids', values.pids);
   flag('--cpus', values.cpus);
   flag('-c', values.cpuShares);
+  for (const name of capabilityNames(values.capAdd)) args.push('--cap-add', name);
+  for (const name of capabilityNames(values.capDrop)) args.push('--cap-drop', name);
+  if (values.readOnly) args.push('--read-only');
+  for (const line of lines(values.tmpfs)) args.push('--tmpfs', line);
+  for (const line of lines(values.devices)) args.push('--device', line);
+  flag('--oom-score-adj', values.oomScoreAdj);
   if (values.restart !== 'no') {
     const retries = values.restartRetries.trim();
     args.push(
@@ -48,4 +54,8 @@ function lines(text: string): string[] {
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean);
+}
+
+function capabilityNames(text: string): string[] {
+  return text.split(/[\s,]+/).filter(Boolean);
 }

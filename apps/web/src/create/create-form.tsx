@@ -16,6 +16,7 @@ import {
   type TextField,
 } from './form-values';
 import { ImageField } from './image-field';
+import { SecuritySection } from './security-section';
 import { serverErrorFields } from './server-errors';
 import { specFromForm } from './spec-from-form';
 
@@ -34,6 +35,11 @@ const fieldOrder: TextField[] = [
   'user',
   'env',
   'volumes',
+  'capAdd',
+  'capDrop',
+  'tmpfs',
+  'devices',
+  'oomScoreAdj',
   'restart',
   'restartRetries',
 ];
@@ -366,6 +372,8 @@ export function CreateForm({ initialImage }: { initialImage: string | null }) {
             </div>
           </div>
         </section>
+
+        <SecuritySection values={values} set={set} text={text} errorFor={errorFor} />
 
         <section className="card" aria-labelledby="section-lifecycle">
           <div className="card-header">

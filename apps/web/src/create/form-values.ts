@@ -17,6 +17,15 @@ export interface CreateFormValues {
   pids: string;
   cpus: string;
   cpuShares: string;
+  /** Capability names, separated by spaces or commas. */
+  capAdd: string;
+  capDrop: string;
+  /** One PATH[:OPTIONS] per line. */
+  tmpfs: string;
+  /** One HOST[:CONTAINER][:rwm] per line. */
+  devices: string;
+  oomScoreAdj: string;
+  readOnly: boolean;
   restart: RestartPolicy['name'];
   restartRetries: string;
   tty: boolean;
@@ -46,6 +55,12 @@ export const initialFormValues: CreateFormValues = {
   pids: '',
   cpus: '',
   cpuShares: '',
+  capAdd: '',
+  capDrop: '',
+  tmpfs: '',
+  devices: '',
+  oomScoreAdj: '',
+  readOnly: false,
   restart: 'no',
   restartRetries: '',
   tty: false,

@@ -18,7 +18,15 @@ const topFields: Record<string, TextField> = {
   workdir: 'workdir',
   user: 'user',
   restart: 'restart',
+  capAdd: 'capAdd',
+  capDrop: 'capDrop',
+  tmpfs: 'tmpfs',
+  devices: 'devices',
+  oomScoreAdj: 'oomScoreAdj',
 };
+
+/** Lists the form shows one entry per line. */
+const lineFields = new Set<PropertyKey>(['env', 'volumes', 'tmpfs', 'devices']);
 
 export interface PathIssue {
   path: readonly PropertyKey[];
@@ -34,9 +42,12 @@ export function fieldForIssue(issue: PathIssue): { field: TextField | 'form'; me
   if (first === 'limits' && typeof second === 'string' && limitFields[second]) {
     return { field: limitFields[second], message: issue.message };
   }
-  if ((first === 'env' || first === 'volumes') && typeof second === 'number') {
+  if (lineFields.has(first ?? '') && typeof second === 'number' && typeof first === 'string') {
     const part = typeof third === 'string' ? `${third} ` : '';
-    return { field: first, message: `line ${second + 1}: ${part}${issue.message}` };
+    return {
+      field: topFields[first] ?? 'form',
+      message: `line ${second + 1}: ${part}${issue.message}`,
+    };
   }
   if (typeof first === 'string' && topFields[first]) {
     return { field: topFields[first], message: issue.message };

@@ -2,8 +2,12 @@ import {
   type ContainerSpec,
   type ContainerSpecInput,
   ContainerSpecSchema,
+  type DeviceMapping,
+  parseDevice,
   parseSize,
+  parseTmpfs,
   parseVolume,
+  type TmpfsMount,
   type Volume,
 } from '@cove/shared';
 import type { CreateFormValues, FieldErrors } from './form-values';
@@ -39,6 +43,10 @@ export function specFromForm(values: CreateFormValues): SpecResult {
     }
   });
 
+  const tmpfs = parseLines(values.tmpfs, parseTmpfs, 'tmpfs', errors);
+  const devices = parseLines(values.devices, parseDevice, 'devices', errors);
+  const oomScoreAdj = signedNumber(values.oomScoreAdj, errors);
+
   const pids = wholeNumber(values.pids, 'pids', errors, 'a number of processes, like 64');
   const cpuShares = wholeNumber(values.cpuShares, 'cpuShares', errors, 'a whole number, like 512');
   const cpus = decimal(values.cpus, errors);
@@ -55,6 +63,12 @@ export function specFromForm(values: CreateFormValues): SpecResult {
     user: text(values.user),
     autoRemove: values.autoRemove,
     tty: values.tty,
+    capAdd: words(values.capAdd),
+    capDrop: words(values.capDrop),
+    readOnly: values.readOnly,
+    tmpfs,
+    devices,
+    oomScoreAdj,
     limits: {
       memory: text(values.memory),
       memorySwap: text(values.memorySwap),
@@ -86,6 +100,39 @@ function lines(text: string): string[] {
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean);
+}
+
+/** Capability names as people type them: `NET_ADMIN SYS_TIME` or `NET_ADMIN, SYS_TIME`. */
+function words(text: string): string[] {
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+
+/** Each line through a shared parser; the first bad line is the field's error. */
+function parseLines<T extends TmpfsMount | DeviceMapping>(
+  text: string,
+  parse: (line: string) => T,
+  field: 'tmpfs' | 'devices',
+  errors: FieldErrors,
+): T[] {
+  const parsed: T[] = [];
+  lines(text).forEach((line, index) => {
+    try {
+      parsed.push(parse(line));
+    } catch (error) {
+      errors[field] ??= `line ${index + 1}: ${(error as Error).message}`;
+    }
+  });
+  return parsed;
+}
+
+function signedNumber(value: string, errors: FieldErrors): number | undefined {
+  const trimmed = value.trim();
+  if (!trimmed) return undefined;
+  if (!/^-?\d+$/.test(trimmed)) {
+    errors.oomScoreAdj = 'must be a whole number from -1000 to 1000';
+    return undefined;
+  }
+  return Number(trimmed);
 }
 
 function wholeNumber(

@@ -1,7 +1,6 @@
 'use client';
 
 import type { ContainerRecord } from '@cove/shared';
-import type { ReactNode } from 'react';
 import { quoteShellWord } from '~/create/quote-shell-word';
 import { formatBytes } from '~/format/format-bytes';
 import { formatDuration } from '~/format/format-duration';
@@ -10,7 +9,9 @@ import { StatsPanel } from '~/stats/stats-panel';
 import { Banner } from '~/ui/banner';
 import { CopyButton } from '~/ui/copy-button';
 import { useNow } from '~/ui/use-now';
+import { Fact } from './fact';
 import styles from './overview-panel.module.css';
+import { SecurityCard } from './security-card';
 
 /** What the container is and how it stands, beside its live graphs. */
 export function OverviewPanel({ record }: { record: ContainerRecord }) {
@@ -135,6 +136,8 @@ export function OverviewPanel({ record }: { record: ContainerRecord }) {
           </dl>
         </section>
 
+        <SecurityCard record={record} />
+
         <section className="card">
           <div className="card-header">
             <h2>cgroup</h2>
@@ -158,15 +161,6 @@ export function OverviewPanel({ record }: { record: ContainerRecord }) {
         </section>
       </div>
       <StatsPanel record={record} />
-    </div>
-  );
-}
-
-function Fact({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <div className={styles.fact}>
-      <dt>{term}</dt>
-      <dd>{children}</dd>
     </div>
   );
 }
