@@ -9,6 +9,7 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -30,6 +31,7 @@ import { appRouter } from './router/root.js';
 import { createStatsSampler } from './stats/stats-sampler.js';
 import { createTerminalManager } from './terminals/terminal-manager.js';
 import { serveTerminalSocket } from './terminals/terminal-socket.js';
+import type { TlsCredentials } from './tls/tls-credentials.js';
 import type { AgentContext } from './trpc/context.js';
 
 export interface AgentOptions {
@@ -41,6 +43,11 @@ export interface AgentOptions {
    * reaching the socket is not enough, a client still needs the token.
    */
   socketPath?: string;
+  /**
+   * Serve HTTPS and WSS on the TCP port with this certificate, and mark the session
+   * cookie `Secure`. The unix socket stays plain: it never leaves the machine.
+   */
+  tls?: Pick<TlsCredentials, 'cert' | 'key'>;
   /** The dashboard's static export; the agent serves it at `/`. */
   webDirectory: string;
   /**
@@ -144,10 +151,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       return;
     }
     if (path === '/api/session') {
-      handleSession(request, response, sessions, signInAttempts.allow).catch((error) => {
-        log.error('session.failed', { message: String(error) });
-        if (!response.headersSent) refuse(response, 500, 'sign-in failed');
-      });
+      const secureCookie = options.tls !== undefined;
+      handleSession(request, response, sessions, signInAttempts.allow, secureCookie).catch(
+        (error) => {
+          log.error('session.failed', { message: String(error) });
+          if (!response.headersSent) refuse(response, 500, 'sign-in failed');
+        },
+      );
       return;
     }
     if (!isAuthenticated(request, token, sessions)) {
@@ -233,17 +243,25 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     }
   };
 
-  // TCP and the unix socket are two doors to the same handlers, authentication included.
-  const serve = (): Server => {
-    const httpServer = createServer(handleRequest);
+  // TCP and the unix socket are two doors to the same handlers, authentication included;
+  // with TLS the same handlers answer HTTPS, and upgrades to WSS.
+  const serve = <T extends Server | HttpsServer>(httpServer: T): T => {
     httpServer.requestTimeout = 30_000;
     httpServer.headersTimeout = 10_000;
     httpServer.on('upgrade', handleUpgrade);
     return httpServer;
   };
-  const server = serve();
+  const { tls } = options;
+  const server = serve(
+    tls
+      ? createHttpsServer({ cert: tls.cert, key: tls.key }, handleRequest)
+      : createServer(handleRequest),
+  );
   const { socketPath } = options;
-  const unix = socketPath === undefined ? undefined : { path: socketPath, server: serve() };
+  const unix =
+    socketPath === undefined
+      ? undefined
+      : { path: socketPath, server: serve(createServer(handleRequest)) };
   let socketFile: { path: string; identity: Stats } | undefined;
 
   const shutdown = async () => {
@@ -277,7 +295,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const url = `http://${host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
   log.info('agent.listening', { url, socket: socketFile?.path, root: options.root });
 
   return {

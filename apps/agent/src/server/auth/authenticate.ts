@@ -31,7 +31,9 @@ export function isAuthenticated(
  * of another site must not drive the agent with the user's cookie (cross-site WebSocket
  * hijacking). Same origin means the Origin's host is the Host the request was sent to,
  * or the Origin is, character for character, one the agent was told to trust
- * (`--allow-origin`: a dev server's proxy rewrites Host). Clients that are not browsers
+ * (`--allow-origin`: a dev server's proxy rewrites Host). The scheme is not compared:
+ * with `--tls` the agent's pages are https://, and behind a proxy that terminates TLS
+ * they are https:// while the agent itself speaks HTTP. Clients that are not browsers
  * send no Origin and authenticate with the token.
  */
 export function isSameOrigin(

@@ -14,6 +14,15 @@ function json(response: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
+ * The session cookie, `Secure` when the agent serves TLS: a browser then never sends it
+ * over plain HTTP, where anyone on the path could read it.
+ */
+function cookie(value: string, maxAgeSeconds: number, secure: boolean): string {
+  const attributes = `Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}`;
+  return `${sessionCookie}=${value}; ${attributes}${secure ? '; Secure' : ''}`;
+}
+
+/**
  * `/api/session`: POST trades the token (or a one-time code) for an httpOnly,
  * SameSite=Strict cookie; GET says whether the cookie is good; DELETE signs out.
  */
@@ -22,6 +31,7 @@ export async function handleSession(
   response: ServerResponse,
   sessions: Sessions,
   allowAttempt: (client: string) => boolean,
+  secureCookie: boolean,
 ): Promise<void> {
   const current = readCookie(request, sessionCookie);
   if (request.method === 'GET') {
@@ -31,11 +41,7 @@ export async function handleSession(
   }
   if (request.method === 'DELETE') {
     sessions.signOut(current);
-    response
-      .writeHead(204, {
-        'set-cookie': `${sessionCookie}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`,
-      })
-      .end();
+    response.writeHead(204, { 'set-cookie': cookie('', 0, secureCookie) }).end();
     return;
   }
   if (request.method !== 'POST') {
@@ -56,9 +62,5 @@ export async function handleSession(
     json(response, 401, { error: 'wrong token, or the sign-in link has expired' });
     return;
   }
-  response
-    .writeHead(204, {
-      'set-cookie': `${sessionCookie}=${session}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200`,
-    })
-    .end();
+  response.writeHead(204, { 'set-cookie': cookie(session, 43200, secureCookie) }).end();
 }
