@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoveError } from '@cove/core';
 import { startAgent } from '../../server/agent.js';
-import { createLogger } from '../../server/log.js';
+import { createLogger, type Logger } from '../../server/log.js';
+import { isLoopbackHost } from '../../server/loopback-host.js';
+import { certificateNames, loadOrMakeCertificate } from '../../server/tls/agent-certificate.js';
+import { readTlsFiles, type TlsCredentials } from '../../server/tls/tls-credentials.js';
+import { CliError } from '../cli-error.js';
 import { parseFlags } from '../parse-flags.js';
 
 const webDirectory = fileURLToPath(new URL('../../../../../web/out', import.meta.url));
@@ -16,7 +21,16 @@ SIGINT stops it; the containers it started keep running and the next agent adopt
 
 Options:
       --root DIR             The store (default: $COVE_ROOT or /var/lib/cove)
-      --listen HOST:PORT     Where to listen (default: 127.0.0.1:7777)
+      --listen HOST:PORT     Where to listen (default: 127.0.0.1:7777). A host beyond
+                             loopback needs --tls or --insecure-listen
+      --tls                  Serve HTTPS and WSS with a self-signed certificate made at
+                             the first start and kept in ROOT/tls (key mode 0600); its
+                             SHA-256 fingerprint is printed beside the sign-in link
+      --tls-cert FILE        Serve HTTPS with this certificate (PEM, chain after it)
+      --tls-key FILE         and its private key (PEM, no passphrase); implies --tls
+      --insecure-listen      Allow a host beyond loopback without TLS, for a proxy in
+                             front that terminates TLS. Anyone on the path between the
+                             proxy and the agent sees the token
       --socket PATH          Also listen on a unix socket (mode 0660; the token is still
                              required), e.g. /run/cove/agent.sock
       --allow-origin ORIGIN  Also accept browser requests from this exact origin,
@@ -42,6 +56,45 @@ function parseSocketPath(text: string | undefined): string | undefined {
     );
   }
   return resolve(text);
+}
+
+/** `--tls-cert` and `--tls-key`, both or neither; the credentials they name, checked. */
+function readGivenTlsFiles(
+  certPath: string | undefined,
+  keyPath: string | undefined,
+): TlsCredentials | undefined {
+  if (certPath === undefined && keyPath === undefined) return undefined;
+  if (certPath === undefined || keyPath === undefined) {
+    throw new CliError(
+      `cove agent: --tls-cert and --tls-key go together, the certificate and its key (only --tls-${certPath === undefined ? 'key' : 'cert'} was given)`,
+    );
+  }
+  return readTlsFiles(resolve(certPath), resolve(keyPath));
+}
+
+/**
+ * The certificate to serve, or undefined for plain HTTP: the given files, or the store's
+ * own (made now if needed, and said so: its fingerprint changed).
+ */
+function tlsCredentials(
+  root: string,
+  host: string,
+  flags: Map<string, string[]>,
+  log: Logger,
+): TlsCredentials | undefined {
+  const given = readGivenTlsFiles(flags.get('tls-cert')?.at(-1), flags.get('tls-key')?.at(-1));
+  if (given) {
+    if (new Date(given.certificate.validTo) < new Date()) {
+      log.warn('tls.certificate-expired', { validTo: given.certificate.validTo });
+    }
+    return given;
+  }
+  if (!flags.has('tls')) return undefined;
+  const made = loadOrMakeCertificate(root, certificateNames(host, hostname()));
+  if (made.madeBecause) {
+    console.log(`A new TLS certificate is in ${made.certPath} (${made.madeBecause})`);
+  }
+  return made.credentials;
 }
 
 /**
@@ -70,13 +123,18 @@ function parseAllowedOrigin(text: string): string {
  * `cove agent`: the daemon, in the foreground. SIGTERM and SIGINT stop it cleanly; the
  * containers it started keep running and the next agent finds them. `--socket PATH` adds
  * a unix socket beside the TCP port (the systemd unit uses /run/cove/agent.sock);
- * `--allow-origin ORIGIN` lets a dev server's pages (`next dev`) in.
+ * `--allow-origin ORIGIN` lets a dev server's pages (`next dev`) in; `--tls` serves HTTPS,
+ * which any host beyond loopback needs unless `--insecure-listen` says a proxy does it.
  */
 export async function agent(root: string, args: string[]): Promise<number> {
   const { flags } = parseFlags('agent', args, [
     { long: 'listen', value: true },
     { long: 'socket', value: true },
     { long: 'allow-origin', value: true, repeatable: true },
+    { long: 'tls' },
+    { long: 'tls-cert', value: true },
+    { long: 'tls-key', value: true },
+    { long: 'insecure-listen' },
     { long: 'root', value: true },
     { long: 'help' },
   ]);
@@ -90,11 +148,18 @@ export async function agent(root: string, args: string[]): Promise<number> {
   const socketPath = parseSocketPath(flags.get('socket')?.at(-1));
   const allowedOrigins = [...new Set((flags.get('allow-origin') ?? []).map(parseAllowedOrigin))];
   const log = createLogger();
-  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
+  const tls = tlsCredentials(root, host, flags, log);
+  if (!isLoopbackHost(host)) {
+    if (!tls && !flags.has('insecure-listen')) {
+      throw new CliError(
+        `cove agent: refusing to listen on ${host} without TLS: the token and the session cookie would cross the network in the clear. Add --tls (a certificate of its own, or --tls-cert FILE --tls-key FILE), or --insecure-listen if a proxy in front of the agent terminates TLS`,
+      );
+    }
     log.warn('agent.exposed', {
       host,
-      advice:
-        'the agent runs containers as root: listen beyond loopback only behind TLS and a firewall',
+      advice: tls
+        ? 'the agent runs containers as root: keep a firewall in front of it'
+        : 'plain HTTP beyond loopback (--insecure-listen): only behind a proxy that terminates TLS',
     });
   }
   if (allowedOrigins.length) {
@@ -110,6 +175,7 @@ export async function agent(root: string, args: string[]): Promise<number> {
     host,
     port,
     socketPath,
+    tls,
     webDirectory,
     allowedOrigins,
     version,
@@ -123,6 +189,11 @@ export async function agent(root: string, args: string[]): Promise<number> {
     console.log(`Also on the unix socket ${running.socketPath} (the token is still required)`);
   }
   console.log(`Sign in (link valid 5 minutes, once): ${running.signInLink()}`);
+  if (tls) {
+    console.log(
+      `  Certificate fingerprint SHA-256 ${tls.certificate.fingerprint256} (check that the browser shows the same)`,
+    );
+  }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGTERM', stop);
