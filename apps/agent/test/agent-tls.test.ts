@@ -141,7 +141,11 @@ describe('cove agent --tls', () => {
       });
     const untrusted = ps({});
     assert.notEqual(untrusted.status, 0, untrusted.stdout);
-    assert.match(untrusted.stderr, /self-signed certificate/);
+    assert.match(
+      untrusted.stderr,
+      /certificate this machine does not trust \(DEPTH_ZERO_SELF_SIGNED_CERT\)/,
+    );
+    assert.match(untrusted.stderr, /NODE_EXTRA_CA_CERTS=ROOT\/tls\/agent.crt/);
     const trusted = ps({ NODE_EXTRA_CA_CERTS: join(root, 'tls', 'agent.crt') });
     assert.equal(trusted.status, 0, trusted.stderr);
     assert.match(trusted.stdout, /^CONTAINER ID/);

@@ -95,9 +95,24 @@ export function connectToAgent(address: AgentAddress): AgentConnection {
   };
 }
 
+/** Node's codes for a certificate it does not trust (self-signed, unknown issuer). */
+const untrustedCertificate = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+
 /** "connection refused" said the way a person can act on. */
 export function unreachable(address: AgentAddress, error: unknown): CliError {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  // fetch() wraps the socket's error in its `cause`.
+  const cause = (error as { cause?: unknown } | undefined)?.cause ?? error;
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code && untrustedCertificate.has(code)) {
+    return new CliError(
+      `the Cove agent at ${address.shown} has a certificate this machine does not trust (${code}): compare its SHA-256 fingerprint with the one \`cove agent --tls\` printed, then run with NODE_EXTRA_CA_CERTS=ROOT/tls/agent.crt`,
+    );
+  }
   const why =
     code === 'ECONNREFUSED' || code === 'ENOENT'
       ? 'nothing listens there'
