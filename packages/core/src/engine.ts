@@ -25,6 +25,7 @@ import {
   type RunningContainer,
   startContainer,
 } from './container/start-container.js';
+import { startTimeoutFromEnvironment } from './container/start-deadline.js';
 import { stopContainer } from './container/stop-container.js';
 import { type ExecOptions, type ExecProcess, execInContainer } from './exec/exec-process.js';
 import { createExecShimPool } from './exec/exec-shim-pool.js';
@@ -48,6 +49,8 @@ export interface EngineOptions {
   onStart?(record: ContainerRecord, running: RunningContainer): void;
   /** Told of the terminal of a running `-t` container an earlier agent started. */
   onAdoptTerminal?(record: ContainerRecord, terminal: AdoptedTerminal): void;
+  /** How long a start may take from spawn to execve (default 10 s, or COVE_START_TIMEOUT_MS). */
+  startTimeoutMs?: number;
 }
 
 export interface Engine {
@@ -98,6 +101,7 @@ export function createEngine(options: EngineOptions): Engine {
     running: new Map(),
     loggers: new Map(),
     stopping: new Set(),
+    startTimeoutMs: options.startTimeoutMs ?? startTimeoutFromEnvironment(),
   };
   if (supervise) {
     context.initPool = createInitPool(libc, 2);

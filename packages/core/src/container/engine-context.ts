@@ -22,6 +22,8 @@ export interface EngineContext {
   running?: Map<string, Promise<number>>;
   /** The logger of each container whose output this process reads, by id. */
   loggers?: Map<string, ContainerLogger>;
+  /** How long a start may take from the init's spawn to its execve, in ms. */
+  startTimeoutMs?: number;
   /** Containers being stopped on purpose: their restart policy does not apply. */
   stopping?: Set<string>;
 }

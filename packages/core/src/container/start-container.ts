@@ -30,6 +30,7 @@ import { initHandshake } from './init-handshake.js';
 import { processStartTime } from './process-identity.js';
 import { refreshState } from './refresh-state.js';
 import { spawnInit } from './spawn-init.js';
+import { DEFAULT_START_TIMEOUT_MS, withDeadline } from './start-deadline.js';
 import { endKeeper, keepSoon } from './stdio-keeper.js';
 
 /**
@@ -142,9 +143,9 @@ export async function startContainer(
     const started = child;
     // Node must have made its threads before the init joins the cgroup: under a small
     // pids.max a thread made later would be refused, and Node aborts.
-    await withContextAsync(
-      'waiting for the container init to start',
-      () => initHandshake(started).ready,
+    const startTimeout = context.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    await withContextAsync('waiting for the container init to start', () =>
+      withDeadline(initHandshake(started).ready, startTimeout, 'starting the container init'),
     );
     // The init waits for its spec, so it joins the cgroup before running anything: no
     // byte or fork of the user's program escapes the limits.
@@ -165,7 +166,11 @@ export async function startContainer(
             return pty.number;
           }
         : undefined;
-    await deliverSpec(started, initSpec, exit, openTerminal).finally(() => initPool?.refill());
+    await withDeadline(
+      deliverSpec(started, initSpec, exit, openTerminal),
+      startTimeout,
+      `setting up the container up to ${spec.image}'s command`,
+    ).finally(() => initPool?.refill());
 
     const pid = started.pid ?? 0;
     const restartCount =

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ContainerSpecInput } from '@cove/shared';
-import { createEngine } from '../../src/engine.js';
+import { createEngine, type EngineOptions } from '../../src/engine.js';
 import { buildBusyboxRootfs, busyboxConfig } from '../../src/image/busybox-image.js';
 import { installImage } from '../../src/image/image-store.js';
 import { readLogText } from '../../src/logs/read-log.js';
@@ -31,9 +31,9 @@ export interface Finished {
  * An engine over a store of its own, for the security suite: images crafted the way a
  * hostile author would, containers run to their end, and checks that none is left.
  */
-export function securityStore(prefix: string) {
+export function securityStore(prefix: string, options: Partial<EngineOptions> = {}) {
   const root = mkdtempSync(join(tmpdir(), `cove-${prefix}-`));
-  const engine = createEngine({ root });
+  const engine = createEngine({ root, ...options });
 
   const collect = async (stream: Readable | null) => {
     const chunks: Buffer[] = [];

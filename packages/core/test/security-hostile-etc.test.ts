@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, afterEach, test } from 'node:test';
+import { securityStore } from './support/security-containers.js';
+
+// The init reads the image's /etc/passwd and /etc/group before the user's program runs.
+// An image author chooses what those are: a FIFO nobody writes (the start would wait
+// forever), a device that never ends, a symlink into /proc, a 1 GiB file. Each must give
+// one clear error, and leave no container, cgroup or process behind.
+
+const store = securityStore('security-hostile-etc');
+afterEach(() => store.assertNothingLeft());
+after(() => store.cleanup());
+
+const hostile: Array<
+  [what: string, image: string, tamper: (passwd: string) => void, message: RegExp]
+> = [
+  [
+    'a FIFO',
+    'hostile-fifo',
+    (passwd) => execFileSync('mkfifo', [passwd]),
+    /etc\/passwd of image hostile-fifo is a FIFO, not a regular file/,
+  ],
+  [
+    'a device',
+    'hostile-device',
+    (passwd) => execFileSync('mknod', [passwd, 'c', '1', '5']),
+    /etc\/passwd of image hostile-device is a character device, not a regular file/,
+  ],
+  [
+    'a symlink into /proc',
+    'hostile-symlink',
+    (passwd) => symlinkSync('../../../../proc/self/environ', passwd),
+    /etc\/passwd of image hostile-symlink is a symbolic link to \/proc\/\d+\/environ, out of the image's own files/,
+  ],
+  [
+    'a 1 GiB file',
+    'hostile-huge',
+    (passwd) => {
+      writeFileSync(passwd, 'root:x:0:0::/root:/bin/sh\n');
+      truncateSync(passwd, 1024 ** 3); // sparse: no disk used
+    },
+    /etc\/passwd of image hostile-huge is 1024 MiB, more than the 4 MiB a user database may be/,
+  ],
+];
+
+for (const [what, image, tamper, message] of hostile) {
+  test(`an image whose /etc/passwd is ${what} gets one clear error, and nothing is left`, async () => {
+    store.craftImage(image, (rootfs) => {
+      const passwd = join(rootfs, 'etc/passwd');
+      rmSync(passwd, { force: true });
+      tamper(passwd);
+    });
+    const started = Date.now();
+    await assert.rejects(store.run({ image, command: ['true'] }), message);
+    assert.ok(Date.now() - started < 10_000, 'refused at once, not after a deadline');
+  });
+}
+
+test('a start that takes longer than its deadline is stopped, and nothing is left', async () => {
+  const impatient = securityStore('security-start-deadline', { startTimeoutMs: 1 });
+  try {
+    await assert.rejects(
+      impatient.run({ image: 'busybox', command: ['true'] }),
+      /took longer than 0\.001 s: the container init was stopped \(set COVE_START_TIMEOUT_MS to allow more\)/,
+    );
+    impatient.assertNothingLeft();
+  } finally {
+    impatient.cleanup();
+  }
+});
