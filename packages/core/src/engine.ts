@@ -9,6 +9,7 @@ import {
   createAdoptions,
   finishAdopted,
 } from './container/adopt-container.js';
+import { createContainerOperations } from './container/container-operations.js';
 import { readContainerStats } from './container/container-stats.js';
 import { findRecord, findRecordById, listRecords } from './container/container-store.js';
 import { createContainer } from './container/create-container.js';
@@ -102,12 +103,31 @@ export function createEngine(options: EngineOptions): Engine {
     loggers: new Map(),
     stopping: new Set(),
     startTimeoutMs: options.startTimeoutMs ?? startTimeoutFromEnvironment(),
+    operations: createContainerOperations(),
   };
   if (supervise) {
     context.initPool = createInitPool(libc, 2);
     context.execPool = createExecShimPool(1);
   }
   const find = (reference: string) => findRecord(layout, reference);
+  // Restarts the policy has scheduled: a stop, a start or a removal by the user cancels
+  // its container's, as `docker stop` cancels a pending restart.
+  const pendingRestarts = new Map<string, NodeJS.Timeout>();
+  const cancelRestart = (id: string) => {
+    clearTimeout(pendingRestarts.get(id));
+    pendingRestarts.delete(id);
+  };
+  /** Runs `operation` on the container once the one before it is done, on its record then. */
+  const serialized = <T>(reference: string, operation: (record: ContainerRecord) => Promise<T>) => {
+    const { id } = find(reference);
+    return context.operations.run(id, () => operation(findRecordById(layout, id)));
+  };
+  /** A user's operation: it replaces any restart the policy has scheduled. */
+  const byUser = <T>(reference: string, operation: (record: ContainerRecord) => Promise<T>) =>
+    serialized(reference, (record) => {
+      cancelRestart(record.id);
+      return operation(record);
+    });
   const adoptions = createAdoptions();
   // A container this engine started is recorded by its own exit handler, with its exit
   // code; reading /proc before that handler runs would record the code as unknown. One
@@ -149,17 +169,31 @@ export function createEngine(options: EngineOptions): Engine {
     const delay = restartDelay(latest, exitCode);
     if (delay === null) return;
     emit(latest, 'restarting');
-    setTimeout(() => {
-      if (context.stopping?.has(record.id)) return;
-      let current: ContainerRecord;
-      try {
-        current = findRecordById(layout, record.id);
-      } catch {
-        return;
-      }
-      if (current.state.status !== 'exited') return;
-      startTracked(current, defaultIo(current)).catch(() => {});
+    const timer = setTimeout(() => {
+      context.operations
+        .run(record.id, async () => {
+          // Cancelled by a user's operation queued before this one.
+          if (pendingRestarts.get(record.id) !== timer) return;
+          pendingRestarts.delete(record.id);
+          if (context.stopping?.has(record.id)) return;
+          let current: ContainerRecord;
+          try {
+            current = findRecordById(layout, record.id);
+          } catch {
+            return; // removed meanwhile
+          }
+          // Started, or stopped on purpose, while the timer ran: nothing to restart.
+          if (
+            current.state.status !== 'exited' ||
+            current.state.finishedAt !== latest.state.finishedAt
+          ) {
+            return;
+          }
+          await startTracked(current, defaultIo(current));
+        })
+        .catch(() => {});
     }, delay);
+    pendingRestarts.set(record.id, timer);
   };
 
   // A container no exit handler of this engine watched has ended: once, whoever saw it
@@ -204,10 +238,8 @@ export function createEngine(options: EngineOptions): Engine {
       emit(record, 'created');
       return record;
     },
-    start: (reference, io) => {
-      const record = find(reference);
-      return startTracked(record, io ?? defaultIo(record));
-    },
+    start: (reference, io) =>
+      byUser(reference, (record) => startTracked(record, io ?? defaultIo(record))),
     run: async (spec, io) => {
       const running = await runContainer(context, spec, io);
       const record = findRecordById(layout, running.id);
@@ -221,41 +253,43 @@ export function createEngine(options: EngineOptions): Engine {
         );
       return running;
     },
-    stop: async (reference, timeoutSeconds = 10) => {
-      const stopped = await stopContainer(context, find(reference), timeoutSeconds);
-      // Only a container an earlier agent started still has its keeper here. Stopped on
-      // purpose: its restart policy does not apply.
-      if (stopped.state.keeper) {
-        context.stopping?.add(stopped.id);
-        try {
-          await finishEnded(stopped);
-        } finally {
-          context.stopping?.delete(stopped.id);
+    stop: (reference, timeoutSeconds = 10) =>
+      byUser(reference, async (record) => {
+        const stopped = await stopContainer(context, record, timeoutSeconds);
+        // Only a container an earlier agent started still has its keeper here. Stopped on
+        // purpose: its restart policy does not apply.
+        if (stopped.state.keeper) {
+          context.stopping?.add(stopped.id);
+          try {
+            await finishEnded(stopped);
+          } finally {
+            context.stopping?.delete(stopped.id);
+          }
         }
-      }
-      return findRecordById(layout, stopped.id);
-    },
+        return findRecordById(layout, stopped.id);
+      }),
     kill: (reference, signal = 'KILL') =>
       signalContainer(context, find(reference), parseSignal(signal)),
-    restart: async (reference, timeoutSeconds = 10) => {
-      const stopped = await stopContainer(context, find(reference), timeoutSeconds);
-      return startTracked(stopped, defaultIo(stopped)); // (which finishes an adopted run)
-    },
-    pause: async (reference) => {
-      const record = find(reference);
-      await setPaused(context, record, true);
-      emit(record, 'paused');
-    },
-    unpause: async (reference) => {
-      const record = find(reference);
-      await setPaused(context, record, false);
-      emit(record, 'unpaused');
-    },
-    remove: async (reference, removeOptions) => {
-      const record = find(reference);
-      await removeContainer(context, record, removeOptions?.force ?? false);
-      emit(record, 'removed');
-    },
+    restart: (reference, timeoutSeconds = 10) =>
+      byUser(reference, async (record) => {
+        const stopped = await stopContainer(context, record, timeoutSeconds);
+        return startTracked(stopped, defaultIo(stopped)); // (which finishes an adopted run)
+      }),
+    pause: (reference) =>
+      serialized(reference, async (record) => {
+        await setPaused(context, record, true);
+        emit(record, 'paused');
+      }),
+    unpause: (reference) =>
+      serialized(reference, async (record) => {
+        await setPaused(context, record, false);
+        emit(record, 'unpaused');
+      }),
+    remove: (reference, removeOptions) =>
+      byUser(reference, async (record) => {
+        await removeContainer(context, record, removeOptions?.force ?? false);
+        emit(record, 'removed');
+      }),
     list: () => listRecords(layout).map(refresh),
     inspect: (reference) => refresh(find(reference)),
     logPath: (reference) => containerPaths(layout, find(reference).id).log,
@@ -296,6 +330,7 @@ export function createEngine(options: EngineOptions): Engine {
       }
     },
     close: () => {
+      for (const id of [...pendingRestarts.keys()]) cancelRestart(id);
       context.initPool?.close();
       context.execPool?.close();
       // An agent that stops leaves no empty cgroup parent behind (running containers'

@@ -4,6 +4,7 @@ import type { ShimCgroup } from '../exec/shim-cgroup.js';
 import type { Libc } from '../libc/libc.js';
 import type { ContainerLogger } from '../logs/container-logger.js';
 import type { StoreLayout } from '../store/store-layout.js';
+import type { ContainerOperations } from './container-operations.js';
 import type { InitPool } from './init-pool.js';
 
 /** What every container operation works with: the kernel, the store, and cgroups. */
@@ -22,6 +23,8 @@ export interface EngineContext {
   running?: Map<string, Promise<number>>;
   /** The logger of each container whose output this process reads, by id. */
   loggers?: Map<string, ContainerLogger>;
+  /** One operation at a time per container (start, stop, remove...). */
+  operations: ContainerOperations;
   /** How long a start may take from the init's spawn to its execve, in ms. */
   startTimeoutMs?: number;
   /** Containers being stopped on purpose: their restart policy does not apply. */

@@ -16,10 +16,13 @@ export async function runContainer(
   io: ContainerIo,
 ): Promise<RunningContainer> {
   const record = createContainer(context, input);
-  try {
-    return await startContainer(context, record, io);
-  } catch (error) {
-    deleteContainerFiles(context.layout, record);
-    throw error;
-  }
+  // Its name is taken from here on: a `rm -f` by name waits for the start, then removes.
+  return context.operations.run(record.id, async () => {
+    try {
+      return await startContainer(context, record, io);
+    } catch (error) {
+      deleteContainerFiles(context.layout, record);
+      throw error;
+    }
+  });
 }
