@@ -287,7 +287,9 @@ class LayerWriter {
   }
 
   finish(): ExtractResult {
-    markOpaque([...this.opaque].filter((path) => this.isDirectory(path)).map((p) => this.abs(p)));
+    for (const path of this.opaque) {
+      if (this.isDirectory(path)) markOpaque(this.libc, this.abs(path));
+    }
     const deepestFirst = [...this.directoryTimes].sort(
       ([a], [b]) => b.split('/').length - a.split('/').length,
     );

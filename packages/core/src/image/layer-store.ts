@@ -1,6 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import {
+  closeSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
@@ -11,6 +12,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { CoveError } from '../errors.js';
+import { koffiLibc } from '../libc/koffi-libc.js';
 import type { Libc } from '../libc/libc.js';
 import { type Digest, DigestCounter, digestHex, isDigest } from './digest.js';
 import type { ImagePaths } from './image-paths.js';
@@ -73,18 +75,23 @@ export function layerLink(paths: ImagePaths, diffId: Digest): string {
   return link;
 }
 
-/** syncfs(2) through coreutils: a layer's files reach the disk before its name says it is whole. */
-function flushToDisk(directory: string): void {
-  execFileSync('sync', ['-f', directory]);
+/** syncfs(2): a layer's files reach the disk before its name says it is whole. */
+function flushToDisk(libc: Libc, directory: string): void {
+  const fd = openSync(directory, 'r');
+  try {
+    libc.syncfs(fd, directory);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
  * Moves a finished layer into place with one rename: a layer directory exists whole or
  * not at all. If another process stored the same layer first, theirs is as good.
  */
-function commitLayer(paths: ImagePaths, staging: string, record: LayerRecord): void {
+function commitLayer(libc: Libc, paths: ImagePaths, staging: string, record: LayerRecord): void {
   writeFileSync(join(staging, 'layer.json'), JSON.stringify(record, null, 2), { mode: 0o600 });
-  flushToDisk(staging);
+  flushToDisk(libc, staging);
   mkdirSync(paths.layers, { recursive: true, mode: 0o700 });
   try {
     renameSync(staging, layerDirectory(paths, record.diffId));
@@ -126,7 +133,7 @@ export async function installLayer(
       );
     }
     const record: LayerRecord = { diffId, sizeBytes, tarBytes: counter.bytes };
-    commitLayer(paths, staging, record);
+    commitLayer(options.libc, paths, staging, record);
     return { record, warnings };
   } finally {
     rmSync(staging, { recursive: true, force: true });
@@ -137,6 +144,7 @@ export async function installLayer(
 export function installLayerFromDirectory(
   paths: ImagePaths,
   build: (directory: string) => void,
+  libc: Libc = koffiLibc,
 ): LayerRecord {
   const staging = createStaging(paths, 'build');
   try {
@@ -151,7 +159,7 @@ export function installLayerFromDirectory(
       sizeBytes: totals.fileBytes,
       tarBytes: counter.bytes,
     };
-    commitLayer(paths, staging, record);
+    commitLayer(libc, paths, staging, record);
     return record;
   } finally {
     rmSync(staging, { recursive: true, force: true });

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { CoveError } from '../errors.js';
+import { withContext } from '../errors.js';
 import { AT_FDCWD, S_IFCHR } from '../libc/constants.js';
 import type { Libc } from '../libc/libc.js';
 
@@ -18,26 +17,9 @@ export function makeWhiteout(libc: Libc, path: string): void {
   libc.mknodat(AT_FDCWD, path, S_IFCHR, 0, path);
 }
 
-/**
- * Node has no setxattr, and the engine's libc layer has no binding for it yet, so this
- * uses setfattr from Debian's `attr` package: once per layer, for all its opaque
- * directories, which are few.
- */
-export function markOpaque(directories: string[]): void {
-  if (!directories.length) return;
-  try {
-    execFileSync('setfattr', ['-n', 'trusted.overlay.opaque', '-v', 'y', ...directories], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-  } catch (error) {
-    const { code, stderr } = error as NodeJS.ErrnoException & { stderr?: Buffer };
-    if (code === 'ENOENT') {
-      throw new CoveError(
-        'this image has opaque directories, which need setfattr: apt-get install attr',
-      );
-    }
-    throw new CoveError(
-      `marking ${directories.length} opaque directories: setfattr: ${String(stderr ?? '').trim() || (error as Error).message}`,
-    );
-  }
+/** The directory hides what lower layers have at its path: nothing below shows through. */
+export function markOpaque(libc: Libc, directory: string): void {
+  withContext('marking an opaque directory for overlayfs', () =>
+    libc.setxattr(directory, 'trusted.overlay.opaque', 'y', 0),
+  );
 }

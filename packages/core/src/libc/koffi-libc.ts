@@ -37,6 +37,10 @@ const c = {
   mknodat: lib.func('int mknodat(int dirfd, const char *path, uint32_t mode, uint64_t dev)'),
   symlinkat: lib.func('int symlinkat(const char *target, int dirfd, const char *linkpath)'),
   fchmod: lib.func('int fchmod(int fd, uint32_t mode)'),
+  setxattr: lib.func(
+    'int setxattr(const char *path, const char *name, const void *value, size_t size, int flags)',
+  ),
+  syncfs: lib.func('int syncfs(int fd)'),
   sethostname: lib.func('int sethostname(const char *name, size_t len)'),
   setgroups: lib.func('int setgroups(size_t size, const uint32_t *list)'),
   setresgid: lib.func('int setresgid(uint32_t r, uint32_t e, uint32_t s)'),
@@ -156,6 +160,13 @@ export const koffiLibc: Libc = {
   },
   fchmod(fd, mode, what) {
     check(c.fchmod(fd, mode), 'fchmod', `${q(what)}, 0${mode.toString(8)}`);
+  },
+  setxattr(path, name, value, flags) {
+    const bytes = typeof value === 'string' ? Buffer.from(value) : value;
+    check(c.setxattr(path, name, bytes, bytes.length, flags), 'setxattr', `${q(path)}, ${q(name)}`);
+  },
+  syncfs(fd, what) {
+    check(c.syncfs(fd), 'syncfs', q(what));
   },
   sethostname(name) {
     check(c.sethostname(name, Buffer.byteLength(name)), 'sethostname', q(name));

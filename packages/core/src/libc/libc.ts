@@ -45,6 +45,10 @@ export interface Libc {
   mknodat(dirfd: number, path: string, mode: number, dev: number, what: string): void;
   symlinkat(target: string, dirfd: number, linkPath: string, what: string): void;
   fchmod(fd: number, mode: number, what: string): void;
+  /** setxattr(2) on `path` (following symlinks); `flags` is 0, XATTR_CREATE or XATTR_REPLACE. */
+  setxattr(path: string, name: string, value: string | Buffer, flags: number): void;
+  /** syncfs(2): commits the filesystem that holds `fd`; `what` names its path, for the error. */
+  syncfs(fd: number, what: string): void;
   sethostname(name: string): void;
   setgroups(gids: number[]): void;
   setresgid(gid: number): void;
