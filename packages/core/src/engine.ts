@@ -56,7 +56,7 @@ export interface EngineOptions {
 
 export interface Engine {
   layout: StoreLayout;
-  create(spec: ContainerSpecInput): ContainerRecord;
+  create(spec: ContainerSpecInput): Promise<ContainerRecord>;
   start(reference: string, io?: ContainerIo): Promise<RunningContainer>;
   run(spec: ContainerSpecInput, io: ContainerIo): Promise<RunningContainer>;
   stop(reference: string, timeoutSeconds?: number): Promise<ContainerRecord>;
@@ -233,8 +233,8 @@ export function createEngine(options: EngineOptions): Engine {
 
   return {
     layout,
-    create: (spec) => {
-      const record = createContainer(context, spec);
+    create: async (spec) => {
+      const record = await createContainer(context, spec);
       emit(record, 'created');
       return record;
     },

@@ -9,7 +9,7 @@ import { securityStore } from './support/security-containers.js';
 const store = securityStore('exec-terminal');
 let container = '';
 before(async () => {
-  store.craftImage('busybox', () => {});
+  await store.craftImage('busybox', () => {});
   container = (
     await store.engine.run({ image: 'busybox', command: ['sleep', '600'] }, { kind: 'log' })
   ).id;

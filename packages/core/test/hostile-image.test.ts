@@ -24,8 +24,8 @@ after(() => {
 });
 
 /** An image built like busybox, then altered by `tamper` the way a hostile author would. */
-function craftImage(name: string, tamper: (rootfs: string) => void) {
-  installImage(engine.layout, name, 'latest', busyboxConfig, (rootfs) => {
+async function craftImage(name: string, tamper: (rootfs: string) => void) {
+  await installImage(engine.layout, name, 'latest', busyboxConfig, (rootfs) => {
     buildBusyboxRootfs(rootfs);
     tamper(rootfs);
   });
@@ -60,7 +60,7 @@ async function runToExit(
 
 for (const special of ['proc', 'dev', 'sys']) {
   test(`an image whose /${special} is a symlink to a host path is refused, not mounted there`, async () => {
-    craftImage(`evil-${special}`, (rootfs) => {
+    await craftImage(`evil-${special}`, (rootfs) => {
       rmSync(join(rootfs, special), { recursive: true });
       symlinkSync(hostTarget, join(rootfs, special));
     });
@@ -81,7 +81,7 @@ test('a volume target that is a symlink to a host path lands inside the containe
   const volume = mkdtempSync(join(tmpdir(), 'cove-hostile-volume-'));
   try {
     writeFileSync(join(volume, 'marker'), 'from the volume\n');
-    craftImage('evil-volume', (rootfs) => symlinkSync(hostTarget, join(rootfs, 'data')));
+    await craftImage('evil-volume', (rootfs) => symlinkSync(hostTarget, join(rootfs, 'data')));
     const { code, log } = await runToExit(
       'evil-volume',
       ['cat', `${hostTarget}/marker`],
@@ -99,7 +99,7 @@ test('a volume target that is a symlink to a host path lands inside the containe
 });
 
 test('a symlinked /etc in the image does not make the engine write on the host', async () => {
-  craftImage('evil-etc', (rootfs) => {
+  await craftImage('evil-etc', (rootfs) => {
     rmSync(join(rootfs, 'etc'), { recursive: true });
     symlinkSync(hostTarget, join(rootfs, 'etc'));
   });

@@ -30,7 +30,8 @@ const importEntries = (name: string, entries: EntrySpec[], options = {}) =>
   importImage(store.layout, store.write(`${name}.tar`, tarArchive(entries)), name, options);
 
 /** The unpacked layer of an imported one-layer image. */
-const layerOf = (reference: string) => getImage(store.layout, reference).layers[0] ?? '';
+const layerOf = async (reference: string) =>
+  (await getImage(store.layout, reference)).layers[0] ?? '';
 
 describe('a hostile archive is refused, and nothing lands outside the store', () => {
   afterEach(() => {
@@ -149,7 +150,7 @@ describe('what an archive may carry is neutralised, and said', () => {
       result.warnings.join('\n'),
       /skipped 3 device node\(s\) \(first: \/dev\/sda\): a container gets its \/dev from Cove/,
     );
-    const layer = layerOf('devices');
+    const layer = await layerOf('devices');
     assert.deepEqual(readdirSync(join(layer, 'dev')), []);
     assert.deepEqual(readdirSync(layer).sort(), ['dev', 'ok']);
   });
@@ -160,7 +161,7 @@ describe('what an archive may carry is neutralised, and said', () => {
       file('bin/su', 'x', 0o4755),
       file('bin/trap', 'x', 0o4777),
     ]);
-    const layer = layerOf('setuid');
+    const layer = await layerOf('setuid');
     assert.equal(statSync(join(layer, 'bin/su')).mode & 0o7777, 0o4755);
     assert.equal(statSync(join(layer, 'bin/trap')).mode & 0o7777, 0o777);
     assert.match(
@@ -177,7 +178,7 @@ describe('what an archive may carry is neutralised, and said', () => {
       file('cache/.wh..wh..opq', ''),
       file('cache/new', 'n'),
     ]);
-    const layer = layerOf('whiteouts');
+    const layer = await layerOf('whiteouts');
     const gone = lstatSync(join(layer, 'etc/gone'));
     assert.ok(gone.isCharacterDevice() && gone.rdev === 0, 'etc/gone is a 0/0 character device');
     assert.deepEqual(readdirSync(join(layer, 'etc')), ['gone'], 'the .wh. file itself is not kept');

@@ -34,7 +34,7 @@ test('an opaque directory of an imported layer gets trusted.overlay.opaque=y wit
   } finally {
     process.env.PATH = savedPath;
   }
-  const [layer = ''] = getImage(store.layout, 'opaque:1').layers;
+  const [layer = ''] = (await getImage(store.layout, 'opaque:1')).layers;
   const opaque = (path: string) =>
     execFileSync('/usr/bin/getfattr', ['--only-values', '-n', 'trusted.overlay.opaque', path], {
       encoding: 'utf8',

@@ -177,8 +177,8 @@ describe('cove pull from a registry (Debian docker-registry on loopback)', () =>
       await proxy.close();
     }
     assert.equal(store.layerCount(), layers, 'no layer was stored');
-    assert.throws(
-      () => getImage(store.layout, `${proxy.host}/cove/altered:1`),
+    await assert.rejects(
+      getImage(store.layout, `${proxy.host}/cove/altered:1`),
       /not found in the store/,
     );
     assert.deepEqual(readdirSync(store.paths.tmp), [], 'no download is left behind');

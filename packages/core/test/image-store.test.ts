@@ -252,7 +252,9 @@ describe('a tampered image is refused, and nothing of it is stored', () => {
 describe('containers and the image store', () => {
   test("two containers from one image do not see each other's writes, and the image stays as it was", async () => {
     await importImage(store.layout, ociArchive(stacked).archive, 'shared:1');
-    const lowers = getImage(store.layout, 'shared:1').layers.map((link) => realpathSync(link));
+    const lowers = (await getImage(store.layout, 'shared:1')).layers.map((link) =>
+      realpathSync(link),
+    );
     const before = lowers.map(snapshot);
     const asRoot = { user: '0' };
     const first = await runToExit(
@@ -278,28 +280,28 @@ describe('containers and the image store', () => {
     });
     await importImage(store.layout, baseImage.archive, 'base:1');
     await importImage(store.layout, derived.archive, 'derived:1');
-    const container = engine.create({ image: 'derived:1', name: 'uses-derived' });
-    assert.throws(
-      () => removeImage(store.layout, 'derived:1'),
+    const container = await engine.create({ image: 'derived:1', name: 'uses-derived' });
+    await assert.rejects(
+      removeImage(store.layout, 'derived:1'),
       /image derived:1 is used by container uses-derived \(created\): remove it first \(cove rm\)/,
     );
     await engine.remove(container.id);
-    const removed = removeImage(store.layout, 'derived:1');
+    const removed = await removeImage(store.layout, 'derived:1');
     assert.deepEqual(removed.removedLayers, [derived.diffIds[1]], 'the shared base layer stays');
     assert.equal(
       (await runToExit('base:1', ['cat', '/data/keep'])).log,
       'k\n',
       'the image sharing it still runs',
     );
-    assert.throws(
-      () => getImage(store.layout, 'derived:1'),
+    await assert.rejects(
+      getImage(store.layout, 'derived:1'),
       /image derived:1 not found in the store/,
     );
-    assert.throws(() => removeImage(store.layout, 'derived:1'), /no such image: derived:1/);
+    await assert.rejects(removeImage(store.layout, 'derived:1'), /no such image: derived:1/);
   });
 
   test('the built-in busybox is stored like any other image: by digest, verified', async () => {
-    const image = getImage(store.layout, 'busybox');
+    const image = await getImage(store.layout, 'busybox');
     const listed = listImages(store.layout).find((entry) => entry.reference === 'busybox:latest');
     assert.ok(listed?.digest, 'busybox is listed with a digest');
     const manifest = JSON.parse(

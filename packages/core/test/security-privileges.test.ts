@@ -20,15 +20,15 @@ const CAP_NET_RAW = 13;
 const store = securityStore('security-privileges');
 const secret = `cove-secret-${randomBytes(6).toString('hex')}`;
 
-before(() => {
-  store.installProbes('privilege-probes', {
+before(async () => {
+  await store.installProbes('privilege-probes', {
     'ambient-raise': { nr: 157, args: [PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_RAW, 0, 0] },
     // add_key("user", secret, "s", 1, KEY_SPEC_SESSION_KEYRING), then a search for it.
     'leave-key': { nr: 248, args: ['user', secret, 's', 1, KEY_SPEC_SESSION_KEYRING] },
     'find-key': { nr: 250, args: [KEYCTL_SEARCH, KEY_SPEC_SESSION_KEYRING, 'user', secret, 0] },
   });
   // A setuid-root program that reports its effective uid (its low byte) as exit status.
-  store.craftImage('setuid-image', (rootfs) => {
+  await store.craftImage('setuid-image', (rootfs) => {
     const path = join(rootfs, 'bin/whoami-euid');
     writeFileSync(path, syscallProbe({ nr: 107, report: 'value' }));
     chownSync(path, 0, 0);

@@ -37,7 +37,7 @@ describe('symlinks in the image stay inside the container', () => {
   test('/dev/null as a symlink does not redirect the masks made from it (CVE-2025-31133)', async () => {
     // runc bind-mounted the container's /dev/null over masked paths; an image (or a
     // race) making it a symlink got something else mounted there instead.
-    store.craftImage('evil-dev-null', (rootfs) => {
+    await store.craftImage('evil-dev-null', (rootfs) => {
       symlinkSync('/proc/sys/kernel/core_pattern', join(rootfs, 'dev/null'));
       symlinkSync(join(hostTarget, 'zero'), join(rootfs, 'dev/zero'));
     });
@@ -56,7 +56,7 @@ describe('symlinks in the image stay inside the container', () => {
     const volume = mkdtempSync(join(tmpdir(), 'cove-security-volume-'));
     try {
       writeFileSync(join(volume, 'marker'), 'from the volume\n');
-      store.craftImage('evil-volume-climb', (rootfs) =>
+      await store.craftImage('evil-volume-climb', (rootfs) =>
         symlinkSync(`../../../../../../../..${hostTarget}`, join(rootfs, 'data')),
       );
       const { code, log } = await store.run({

@@ -51,15 +51,15 @@ function checkVolumeSources(spec: ContainerSpec): void {
  * files it owns, and its record in state `created`. Anything made before a failure is
  * removed again before the error reaches the caller.
  */
-export function createContainer(
+export async function createContainer(
   { libc, layout }: EngineContext,
   input: ContainerSpecInput,
-): ContainerRecord {
+): Promise<ContainerRecord> {
   if (libc.geteuid() !== 0) {
     throw new CoveError('cove must run as root: it creates namespaces, mounts and cgroups');
   }
   const spec = parseSpec(input);
-  const image = getImage(layout, spec.image);
+  const image = await getImage(layout, spec.image);
   checkVolumeSources(spec);
   resolveDevices(spec.devices);
   const args = commandFor(spec, image);

@@ -15,7 +15,7 @@ export async function runContainer(
   input: ContainerSpecInput,
   io: ContainerIo,
 ): Promise<RunningContainer> {
-  const record = createContainer(context, input);
+  const record = await createContainer(context, input);
   // Its name is taken from here on: a `rm -f` by name waits for the start, then removes.
   return context.operations.run(record.id, async () => {
     try {

@@ -82,7 +82,7 @@ export async function startContainer(
     throw new CoveError(`container ${record.name} is already ${record.state.status}`);
   }
   const { spec } = record;
-  const image = getImage(layout, spec.image);
+  const image = await getImage(layout, spec.image);
   const paths = containerPaths(layout, record.id);
 
   let child: ChildProcess | undefined;

@@ -54,7 +54,7 @@ export async function execInContainer(
     );
   }
   if (!options.args.length) throw new CoveError('exec needs a command, e.g. sh');
-  const image = getImage(layout, record.spec.image);
+  const image = await getImage(layout, record.spec.image);
   const pty = options.terminal
     ? openContainerPty(libc, record.state.pid, options.terminal)
     : undefined;

@@ -14,11 +14,11 @@ import type { ImageContent } from './synthesized-image.js';
  * then write the name. Until that last write the image does not exist for `cove run`,
  * so an interrupted import or pull leaves nothing that looks like an image.
  */
-export function commitImage(
+export async function commitImage(
   paths: ImagePaths,
   reference: string,
   content: ImageContent,
-): ImageRecord {
+): Promise<ImageRecord> {
   const config = parseImageConfig(content.config, 'image config');
   const parsed = parseManifestOrIndex(content.manifest, 'image manifest');
   const configDigest = sha256Digest(content.config);

@@ -1,70 +1,77 @@
-import { linkSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { constants } from 'node:os';
 import { dirname } from 'node:path';
-import { processStartTime } from '../container/process-identity.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CoveError } from '../errors.js';
+import { LOCK_EX, LOCK_NB, O_CREAT, O_RDWR } from '../libc/constants.js';
+import { koffiLibc } from '../libc/koffi-libc.js';
+import type { Libc } from '../libc/libc.js';
+import { SyscallError } from '../libc/syscall-error.js';
 import type { ImagePaths } from './image-paths.js';
 
-const waitMs = 20;
+const pollMs = 20;
 const giveUpMs = 60_000;
-const held = new Map<string, number>();
-
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function ownerOf(lock: string): number | undefined {
-  try {
-    return Number(readFileSync(lock, 'utf8')) || undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** The locks the current chain of async calls holds: a nested withImageLock runs at once. */
+const heldLocks = new AsyncLocalStorage<ReadonlySet<string>>();
 
 /**
  * Runs `action` while holding the image store's lock, which orders the two steps that
  * must not interleave: committing an image (its layers are checked present, then its
  * name is written) and removing one (its name goes, then the layers no name needs).
- * The lock file is made with link(2), so it exists only with its owner's pid in it; a
- * lock whose owner died is taken over. Re-entrant within one process.
+ * The lock is flock(2) on the lock file: the kernel drops it when its holder's fd is
+ * closed, by exit or by SIGKILL alike, so a dead holder never keeps it. Waiting polls
+ * with a timer, so the event loop runs on meanwhile. Re-entrant within one chain of calls.
  */
-export function withImageLock<T>(paths: ImagePaths, action: () => T): T {
-  const depth = held.get(paths.lock) ?? 0;
-  if (depth === 0) acquire(paths.lock);
-  held.set(paths.lock, depth + 1);
+export async function withImageLock<T>(
+  paths: ImagePaths,
+  action: () => T | Promise<T>,
+  libc: Libc = koffiLibc,
+): Promise<T> {
+  const held = heldLocks.getStore() ?? new Set<string>();
+  if (held.has(paths.lock)) return action();
+  const fd = await acquire(libc, paths.lock);
   try {
-    return action();
+    return await heldLocks.run(new Set([...held, paths.lock]), action);
   } finally {
-    held.set(paths.lock, depth);
-    if (depth === 0) {
-      held.delete(paths.lock);
-      rmSync(paths.lock, { force: true });
-    }
+    closeSync(fd);
   }
 }
 
-function acquire(lock: string): void {
-  mkdirSync(dirname(lock), { recursive: true, mode: 0o700 });
-  const mine = `${lock}.${process.pid}`;
-  writeFileSync(mine, String(process.pid));
+function ownerOf(lock: string): string {
   try {
-    for (let waited = 0; ; waited += waitMs) {
+    return readFileSync(lock, 'utf8').trim() || '?';
+  } catch {
+    return '?';
+  }
+}
+
+/** Returns the lock file's fd, locked; it records the holder's pid, for the error of whoever waits. */
+async function acquire(libc: Libc, lock: string): Promise<number> {
+  mkdirSync(dirname(lock), { recursive: true, mode: 0o700 });
+  // Node opens with O_CLOEXEC: a process spawned while the lock is held does not hold it too.
+  const fd = openSync(lock, O_RDWR | O_CREAT, 0o600);
+  try {
+    const deadline = Date.now() + giveUpMs;
+    for (;;) {
       try {
-        linkSync(mine, lock);
-        return;
+        libc.flock(fd, LOCK_EX | LOCK_NB, lock);
+        break;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if (!(error instanceof SyscallError && error.errno === constants.errno.EWOULDBLOCK)) {
+          throw error;
+        }
       }
-      const owner = ownerOf(lock);
-      if (owner && processStartTime(owner) === undefined) {
-        rmSync(lock, { force: true });
-        continue;
+      if (Date.now() > deadline) {
+        throw new CoveError(`the image store is locked by process ${ownerOf(lock)} (${lock})`);
       }
-      if (waited > giveUpMs) {
-        throw new CoveError(`the image store is locked by process ${owner ?? '?'} (${lock})`);
-      }
-      sleep(waitMs);
+      await sleep(pollMs);
     }
-  } finally {
-    unlinkSync(mine);
+    ftruncateSync(fd);
+    writeSync(fd, String(process.pid), 0);
+    return fd;
+  } catch (error) {
+    closeSync(fd);
+    throw error;
   }
 }

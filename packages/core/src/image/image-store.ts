@@ -65,12 +65,12 @@ function checkMountOptionsFit(layout: StoreLayout, reference: string, lowers: st
  * The image `cove run` starts from: its layers as overlay lowers (topmost first) and its
  * config. The built-in busybox is made on first use and then stored like any other image.
  */
-export function getImage(layout: StoreLayout, text: string): StoredImage {
+export async function getImage(layout: StoreLayout, text: string): Promise<StoredImage> {
   const paths = imagePaths(layout);
   const reference = parseImageReference(text);
   const stored = storedReference(reference);
   let record = findImage(paths, text);
-  if (!record && stored === builtInBusybox) record = installBuiltInBusybox(layout);
+  if (!record && stored === builtInBusybox) record = await installBuiltInBusybox(layout);
   if (!record) {
     throw new CoveError(
       `image ${stored} not found in the store: pull it (cove pull ${text}) or import it (cove image import FILE ${text})`,
@@ -99,13 +99,13 @@ export function getImage(layout: StoreLayout, text: string): StoredImage {
  * Stores a one-layer image whose root filesystem `build` lays out in a directory. The
  * layer is kept under the digest of its tar form, like a layer that came as a tar.
  */
-export function installImage(
+export async function installImage(
   layout: StoreLayout,
   name: string,
   tag: string,
   config: ImageConfig,
   build: (rootfs: string) => void,
-): ImageRecord {
+): Promise<ImageRecord> {
   const paths = imagePaths(layout);
   const reference = normalizeReference(`${name}:${tag}`);
   const layer = installLayerFromDirectory(paths, build);
@@ -116,7 +116,7 @@ export function installImage(
 }
 
 /** Under the lock, so that two first runs at once build busybox once. */
-function installBuiltInBusybox(layout: StoreLayout): ImageRecord {
+function installBuiltInBusybox(layout: StoreLayout): Promise<ImageRecord> {
   const paths = imagePaths(layout);
   return withImageLock(
     paths,
@@ -195,7 +195,7 @@ export interface RemovedImage {
  * Removes an image's name and then whatever of it no other name needs: its manifest,
  * config and layers. Refused while any container, running or not, was made from it.
  */
-export function removeImage(layout: StoreLayout, text: string): RemovedImage {
+export async function removeImage(layout: StoreLayout, text: string): Promise<RemovedImage> {
   const paths = imagePaths(layout);
   const reference = normalizeReference(text);
   const users = listRecords(layout).filter((record) => sameImage(record.spec.image, reference));

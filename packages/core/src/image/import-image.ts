@@ -75,7 +75,10 @@ async function importRootfs(
       2,
     ),
   );
-  const record = commitImage(paths, reference, { config, manifest: manifestFor(config, [layer]) });
+  const record = await commitImage(paths, reference, {
+    config,
+    manifest: manifestFor(config, [layer]),
+  });
   return { record, warnings };
 }
 

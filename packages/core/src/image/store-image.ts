@@ -86,7 +86,7 @@ export async function storeImage(
     warnings.push(...found.map((text) => `layer ${index + 1}: ${text}`));
     options.onLayer?.({ index, diffId, stored: true });
   }
-  const record = commitImage(paths, reference, {
+  const record = await commitImage(paths, reference, {
     config: image.config,
     manifest: image.manifest ?? manifestFor(image.config, layers),
   });

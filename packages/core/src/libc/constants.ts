@@ -60,6 +60,10 @@ export const F_DUPFD_CLOEXEC = 1030;
 
 export const CLOSE_RANGE_CLOEXEC = 1 << 2;
 
+// flock(2) operations.
+export const LOCK_EX = 2;
+export const LOCK_NB = 4;
+
 export const PR_SET_NO_NEW_PRIVS = 38;
 export const PR_CAPBSET_DROP = 24;
 export const PR_CAP_AMBIENT = 47;

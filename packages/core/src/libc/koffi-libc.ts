@@ -41,6 +41,7 @@ const c = {
     'int setxattr(const char *path, const char *name, const void *value, size_t size, int flags)',
   ),
   syncfs: lib.func('int syncfs(int fd)'),
+  flock: lib.func('int flock(int fd, int operation)'),
   sethostname: lib.func('int sethostname(const char *name, size_t len)'),
   setgroups: lib.func('int setgroups(size_t size, const uint32_t *list)'),
   setresgid: lib.func('int setresgid(uint32_t r, uint32_t e, uint32_t s)'),
@@ -167,6 +168,9 @@ export const koffiLibc: Libc = {
   },
   syncfs(fd, what) {
     check(c.syncfs(fd), 'syncfs', q(what));
+  },
+  flock(fd, operation, what) {
+    check(c.flock(fd, operation), 'flock', `${q(what)}, ${operation}`);
   },
   sethostname(name) {
     check(c.sethostname(name, Buffer.byteLength(name)), 'sethostname', q(name));

@@ -49,6 +49,8 @@ export interface Libc {
   setxattr(path: string, name: string, value: string | Buffer, flags: number): void;
   /** syncfs(2): commits the filesystem that holds `fd`; `what` names its path, for the error. */
   syncfs(fd: number, what: string): void;
+  /** flock(2) on an open file; `what` names its path, for the error. */
+  flock(fd: number, operation: number, what: string): void;
   sethostname(name: string): void;
   setgroups(gids: number[]): void;
   setresgid(gid: number): void;

@@ -46,8 +46,8 @@ export function securityStore(prefix: string, options: Partial<EngineOptions> = 
     engine,
 
     /** An image built like busybox, then altered by `tamper`. */
-    craftImage(name: string, tamper: (rootfs: string) => void) {
-      installImage(engine.layout, name, 'latest', busyboxConfig, (rootfs) => {
+    async craftImage(name: string, tamper: (rootfs: string) => void) {
+      await installImage(engine.layout, name, 'latest', busyboxConfig, (rootfs) => {
         buildBusyboxRootfs(rootfs);
         tamper(rootfs);
       });
@@ -55,7 +55,7 @@ export function securityStore(prefix: string, options: Partial<EngineOptions> = 
 
     /** busybox plus /probes/NAME for each probe: one system call each, see security-probe.ts. */
     installProbes(name: string, probes: Record<string, ProbeCall>, mode = 0o755) {
-      this.craftImage(name, (rootfs) => {
+      return this.craftImage(name, (rootfs) => {
         mkdirSync(join(rootfs, 'probes'));
         for (const [probe, call] of Object.entries(probes)) {
           writeFileSync(join(rootfs, 'probes', probe), syscallProbe(call));

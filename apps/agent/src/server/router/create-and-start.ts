@@ -7,7 +7,7 @@ export async function createAndStart(
   spec: ContainerSpecInput,
   io?: ContainerIo,
 ): Promise<RunningContainer> {
-  const record = engine.create(spec);
+  const record = await engine.create(spec);
   try {
     return await engine.start(record.id, io);
   } catch (error) {
