@@ -37,6 +37,12 @@ export const O_PATH = 0x200000;
 
 export const AT_FDCWD = -100;
 export const AT_SYMLINK_NOFOLLOW = 0x100;
+export const AT_EMPTY_PATH = 0x1000;
+export const AT_RECURSIVE = 0x8000;
+
+// mount_setattr(2) (linux/mount.h): struct mount_attr's size and its attribute bits.
+export const MOUNT_ATTR_SIZE_VER0 = 32;
+export const MOUNT_ATTR_RDONLY = 0x1;
 
 // openat2(2) resolve flags.
 export const RESOLVE_NO_XDEV = 0x01;
@@ -83,6 +89,7 @@ export const SYS_pidfd_send_signal = 424;
 export const SYS_keyctl = 250;
 export const SYS_seccomp = 317;
 export const SYS_bpf = 321;
+export const SYS_mount_setattr = 442;
 
 export const KEYCTL_JOIN_SESSION_KEYRING = 1;
 export const SECCOMP_SET_MODE_FILTER = 1;

@@ -3,10 +3,12 @@ import {
   BPF_PROG_ATTACH,
   BPF_PROG_LOAD,
   KEYCTL_JOIN_SESSION_KEYRING,
+  MOUNT_ATTR_SIZE_VER0,
   SECCOMP_SET_MODE_FILTER,
   SIG_SETMASK,
   SYS_bpf,
   SYS_keyctl,
+  SYS_mount_setattr,
   SYS_openat2,
   SYS_pidfd_getfd,
   SYS_pidfd_open,
@@ -114,6 +116,30 @@ export const koffiLibc: Libc = {
   },
   umount2(target, flags) {
     check(c.umount2(target, flags), 'umount2', q(target));
+  },
+  mountSetattr(dirfd, path, flags, attributes, what) {
+    const attr = Buffer.alloc(MOUNT_ATTR_SIZE_VER0);
+    attr.writeBigUInt64LE(BigInt(attributes.attrSet), 0);
+    attr.writeBigUInt64LE(BigInt(attributes.attrClr), 8);
+    attr.writeBigUInt64LE(BigInt(attributes.propagation), 16);
+    attr.writeBigUInt64LE(BigInt(attributes.usernsFd), 24);
+    check(
+      c.syscall(
+        SYS_mount_setattr,
+        'int',
+        dirfd,
+        'const char *',
+        path,
+        'unsigned int',
+        flags,
+        'void *',
+        attr,
+        'size_t',
+        attr.length,
+      ),
+      'mount_setattr',
+      `${q(what)}, ${hex(flags)}, set ${hex(attributes.attrSet)}, clear ${hex(attributes.attrClr)}`,
+    );
   },
   pivotRoot(newRoot, putOld) {
     check(

@@ -21,6 +21,14 @@ export interface ResourceLimitValues {
   hard: bigint;
 }
 
+/** struct mount_attr of mount_setattr(2): MOUNT_ATTR_* bits to set and to clear. */
+export interface MountAttributes {
+  attrSet: number;
+  attrClr: number;
+  propagation: number;
+  usernsFd: number;
+}
+
 export interface Libc {
   unshare(flags: number): void;
   /** `what` names the namespace file the fd came from, for the error message. */
@@ -33,6 +41,14 @@ export interface Libc {
     data: string | null,
   ): void;
   umount2(target: string, flags: number): void;
+  /** mount_setattr(2); `what` names the mount, for the error. */
+  mountSetattr(
+    dirfd: number,
+    path: string,
+    flags: number,
+    attributes: MountAttributes,
+    what: string,
+  ): void;
   pivotRoot(newRoot: string, putOld: string): void;
   chdir(path: string): void;
   /** glibc's getcwd(3): fails with ENOENT when the directory is outside the process's root. */

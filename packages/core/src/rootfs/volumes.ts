@@ -1,9 +1,18 @@
 import { statSync } from 'node:fs';
 import type { Volume } from '@cove/shared';
-import { MS_BIND, MS_REC, O_CLOEXEC, O_PATH } from '../libc/constants.js';
+import { CoveError } from '../errors.js';
+import {
+  AT_EMPTY_PATH,
+  AT_RECURSIVE,
+  MOUNT_ATTR_RDONLY,
+  MS_BIND,
+  MS_REC,
+  O_CLOEXEC,
+  O_PATH,
+} from '../libc/constants.js';
 import type { Libc } from '../libc/libc.js';
-import { remountReadonly } from './mask-paths.js';
-import { ensureInRoot, fdPath } from './safe-path.js';
+import { SyscallError } from '../libc/syscall-error.js';
+import { ensureInRoot, fdPath, openInRoot } from './safe-path.js';
 
 /**
  * `-v SRC:DST[:ro]` as a bind mount. The source is the host's (opened by the path the
@@ -23,5 +32,34 @@ export function bindVolume(libc: Libc, rootFd: number, volume: Volume): void {
   } finally {
     libc.close(source);
   }
-  if (volume.readOnly) remountReadonly(libc, rootFd, volume.target);
+  if (volume.readOnly) makeTreeReadonly(libc, rootFd, volume.target);
+}
+
+/**
+ * Makes the bind at `path` and every mount below it read-only. A remount
+ * (MS_REMOUNT|MS_BIND|MS_RDONLY) reaches only the top mount, leaving what is mounted
+ * below the source writable, and resets the top's nosuid, nodev and noexec;
+ * mount_setattr(2) with AT_RECURSIVE changes only the attribute asked, on the whole tree.
+ */
+function makeTreeReadonly(libc: Libc, rootFd: number, path: string): void {
+  // Opened again after the bind: the fd the bind was made on is the directory below it.
+  const fd = openInRoot(libc, rootFd, path, 'in-root');
+  try {
+    libc.mountSetattr(
+      fd,
+      '',
+      AT_EMPTY_PATH | AT_RECURSIVE,
+      { attrSet: MOUNT_ATTR_RDONLY, attrClr: 0, propagation: 0, usernsFd: 0 },
+      path,
+    );
+  } catch (error) {
+    if (error instanceof SyscallError && error.code === 'ENOSYS') {
+      throw new CoveError('read-only volumes need Linux 5.12 or later (mount_setattr(2))', 125, {
+        cause: error,
+      });
+    }
+    throw error;
+  } finally {
+    libc.close(fd);
+  }
 }
