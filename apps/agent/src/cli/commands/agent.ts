@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -148,6 +148,16 @@ export async function agent(root: string, args: string[]): Promise<number> {
   const socketPath = parseSocketPath(flags.get('socket')?.at(-1));
   const allowedOrigins = [...new Set((flags.get('allow-origin') ?? []).map(parseAllowedOrigin))];
   const log = createLogger();
+  // The OOM killer takes a container before the agent (a container's processes set theirs
+  // back to 0). Going below 0 needs CAP_SYS_RESOURCE, which some hosts' root lacks.
+  try {
+    writeFileSync('/proc/self/oom_score_adj', '-500');
+  } catch (error) {
+    log.warn('agent.oom-score-adj', {
+      error: (error as Error).message,
+      advice: 'the agent is as likely as a container to be OOM-killed',
+    });
+  }
   const tls = tlsCredentials(root, host, flags, log);
   if (!isLoopbackHost(host)) {
     if (!tls && !flags.has('insecure-listen')) {
