@@ -11,7 +11,8 @@ status_before=$(tree_status)
 # qemu and a Debian kernel boot a real cgroup v2 machine for the v2 cgroup tests;
 # Chromium runs the end-to-end tests (browser downloads do not work on these hosts);
 # the image tests push to Debian's docker-registry with skopeo and umoci (openssl signs
-# its tokens) and need attr (opaque directories) and zstd (zstd layers).
+# its tokens and the agent's TLS certificate), getfattr from attr reads the opaque marks
+# the engine sets, and zstd unpacks zstd layers.
 bash scripts/prepare.sh busybox-static qemu-system-x86 linux-image-cloud-amd64 cpio chromium \
   attr zstd openssl skopeo umoci docker-registry
 
