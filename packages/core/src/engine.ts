@@ -9,6 +9,7 @@ import {
   createAdoptions,
   finishAdopted,
 } from './container/adopt-container.js';
+import { lockContainer } from './container/container-lock.js';
 import { createContainerOperations } from './container/container-operations.js';
 import { readContainerStats } from './container/container-stats.js';
 import { findRecord, findRecordById, listRecords } from './container/container-store.js';
@@ -103,7 +104,9 @@ export function createEngine(options: EngineOptions): Engine {
     loggers: new Map(),
     stopping: new Set(),
     startTimeoutMs: options.startTimeoutMs ?? startTimeoutFromEnvironment(),
-    operations: createContainerOperations(),
+    operations: createContainerOperations((id) =>
+      lockContainer(libc, containerPaths(layout, id).dir),
+    ),
   };
   if (supervise) {
     context.initPool = createInitPool(libc, 2);

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerEvent } from '@cove/shared';
 import { createEngine } from '../src/engine.js';
 
@@ -90,5 +91,27 @@ test(`the restart policy racing a user's stop, ${ROUNDS} times: a stopped contai
     'at most the first start and one restart that ran before the stop',
   );
   await Promise.all(ids.map((id) => engine.remove(id, { force: true })));
+  assertNothingLeft();
+});
+
+test('two engines sharing a store take turns on a container too (flock on its directory)', async () => {
+  const other = createEngine({ root });
+  try {
+    await inBatches(50, async () => {
+      const record = await engine.create({ image: 'busybox', command: ['sleep', '60'] });
+      // The removal lands somewhere in the middle of the start (which takes ~50 ms).
+      const [started, removed] = await Promise.allSettled([
+        engine.start(record.id, { kind: 'log' }),
+        sleep(Math.random() * 60).then(() => other.remove(record.id, { force: true })),
+      ]);
+      assert.equal(removed.status, 'fulfilled', String((removed as PromiseRejectedResult).reason));
+      if (started.status === 'fulfilled') {
+        await started.value.exited;
+        assert.equal(isAlive(started.value.pid), false, 'the init the start made is gone');
+      }
+    });
+  } finally {
+    other.close();
+  }
   assertNothingLeft();
 });
