@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Libc } from '../libc/libc.js';
 
 /**
  * A PID names a process only while it lives; afterwards the kernel may hand it to
@@ -21,4 +22,48 @@ export function processStartTime(pid: number): string | undefined {
 
 export function isSameProcessAlive(pid: number, startTime: string | undefined): boolean {
   return startTime !== undefined && processStartTime(pid) === startTime;
+}
+
+/**
+ * Runs `use` with a pidfd of the process, if `pid` still names the one that started at
+ * `startTime`. The pidfd is taken first, then the start time checked: if it matches, the
+ * pidfd holds that very process, and a signal sent through it (pidfd_send_signal(2))
+ * can only reach it, however long after the check, never a stranger given its PID.
+ */
+export function withVerifiedProcess<T>(
+  libc: Libc,
+  pid: number,
+  startTime: string | undefined,
+  use: (pidfd: number) => T,
+): T | undefined {
+  let pidfd: number;
+  try {
+    pidfd = libc.pidfdOpen(pid);
+  } catch {
+    return undefined; // gone
+  }
+  try {
+    return isSameProcessAlive(pid, startTime) ? use(pidfd) : undefined;
+  } finally {
+    libc.close(pidfd);
+  }
+}
+
+/** Signals the process through a verified pidfd; false when it is gone. */
+export function signalVerifiedProcess(
+  libc: Libc,
+  pid: number,
+  startTime: string | undefined,
+  signal: number,
+): boolean {
+  return (
+    withVerifiedProcess(libc, pid, startTime, (pidfd) => {
+      try {
+        libc.pidfdSendSignal(pidfd, signal);
+        return true;
+      } catch {
+        return false; // ended since the check: a pidfd never reaches a stranger
+      }
+    }) ?? false
+  );
 }

@@ -3,7 +3,7 @@ import { CoveError } from '../errors.js';
 import { SIGKILL } from '../libc/constants.js';
 import { deleteContainerFiles, writeRecord } from './container-store.js';
 import type { EngineContext } from './engine-context.js';
-import { isSameProcessAlive } from './process-identity.js';
+import { signalVerifiedProcess } from './process-identity.js';
 import { refreshState } from './refresh-state.js';
 import { endKeeper } from './stdio-keeper.js';
 import { waitForExit } from './wait-for-exit.js';
@@ -42,7 +42,7 @@ export async function removeContainer(
         .catch(() => {});
     }
     try {
-      if (isSameProcessAlive(pid, pidStartTime)) libc.kill(pid, SIGKILL);
+      signalVerifiedProcess(libc, pid, pidStartTime, SIGKILL);
     } catch {}
     if (!(await waitForExit(context, record, 10_000))) {
       throw new CoveError(`container ${record.name} (pid ${pid}) did not die after SIGKILL`);

@@ -2,7 +2,7 @@ import { constants } from 'node:os';
 import type { ContainerRecord } from '@cove/shared';
 import { CoveError } from '../errors.js';
 import type { EngineContext } from './engine-context.js';
-import { isSameProcessAlive } from './process-identity.js';
+import { signalVerifiedProcess } from './process-identity.js';
 import { refreshState } from './refresh-state.js';
 
 /** Takes Docker's forms: `KILL`, `SIGKILL`, `9`. */
@@ -32,8 +32,7 @@ export function signalContainer(
   if ((record.state.status !== 'running' && record.state.status !== 'paused') || !pid) {
     throw new CoveError(`container ${record.name} is not running (it is ${record.state.status})`);
   }
-  // The start time proves the PID still names the container's process, not a stranger.
-  if (!isSameProcessAlive(pid, pidStartTime)) return refreshState(layout, record);
-  libc.kill(pid, signal);
+  // Through a pidfd checked against the start time: never a stranger that got the PID.
+  if (!signalVerifiedProcess(libc, pid, pidStartTime, signal)) return refreshState(layout, record);
   return record;
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ContainerKeeper } from '@cove/shared';
 import { F_DUPFD_CLOEXEC, SIGKILL } from '../libc/constants.js';
 import type { Libc } from '../libc/libc.js';
-import { isSameProcessAlive, processStartTime } from './process-identity.js';
+import { processStartTime, withVerifiedProcess } from './process-identity.js';
 
 /**
  * A container's terminal and output pipes live in the kernel only as long as some
@@ -64,27 +64,13 @@ export function keepSoon(
   );
 }
 
-/**
- * Runs `use` with a pidfd of the keeper, or returns undefined if it is gone. The start
- * time is checked after the pidfd is open: a match proves the pidfd is the keeper's and
- * not a process that got its PID later.
- */
+/** Acts on the keeper only while its PID still names it (see withVerifiedProcess). */
 function withKeeper<T>(
   libc: Libc,
   keeper: ContainerKeeper,
   use: (pidfd: number) => T,
 ): T | undefined {
-  let pidfd: number;
-  try {
-    pidfd = libc.pidfdOpen(keeper.pid);
-  } catch {
-    return undefined;
-  }
-  try {
-    return isSameProcessAlive(keeper.pid, keeper.startTime) ? use(pidfd) : undefined;
-  } finally {
-    libc.close(pidfd);
-  }
+  return withVerifiedProcess(libc, keeper.pid, keeper.startTime, use);
 }
 
 /** A copy of the terminal master the keeper holds, or undefined if it is gone. */
