@@ -48,7 +48,7 @@ const hostile: Array<
 
 for (const [what, image, tamper, message] of hostile) {
   test(`an image whose /etc/passwd is ${what} gets one clear error, and nothing is left`, async () => {
-    store.craftImage(image, (rootfs) => {
+    await store.craftImage(image, (rootfs) => {
       const passwd = join(rootfs, 'etc/passwd');
       rmSync(passwd, { force: true });
       tamper(passwd);
