@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, afterEach, test } from 'node:test';
 import { koffiLibc } from '../src/libc/koffi-libc.js';
 import { securityStore } from './support/security-containers.js';
@@ -127,9 +128,11 @@ test('--device /dev/fuse, where the host has it, can be opened for reading and w
 });
 
 test('--device with a path that is not a device is refused at create, and nothing is made', async () => {
+  const file = join(store.root, 'not-a-device');
+  writeFileSync(file, '');
   for (const [hostPath, kind] of [
-    ['/etc/hostname', /not a device node \(a regular file/],
-    ['/dev/net', /not a device node \(a directory\)/],
+    [file, /not a device node \(a regular file/],
+    [store.root, /not a device node \(a directory\)/],
     ['/dev/no-such-device', /--device \/dev\/no-such-device: stat failed: ENOENT/],
   ] as const) {
     await assert.rejects(
