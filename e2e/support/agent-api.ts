@@ -11,7 +11,15 @@ export interface ContainerRecord {
   hostname: string;
   args: string[];
   cgroupPaths: string[];
-  spec: { image: string; tty: boolean; limits: { memory?: number; pids?: number } };
+  spec: {
+    image: string;
+    tty: boolean;
+    limits: { memory?: number; pids?: number };
+    readOnly?: boolean;
+    tmpfs?: Array<{ target: string; options: string[] }>;
+  };
+  /** The capabilities its root holds, after --cap-add and --cap-drop. */
+  capabilities?: string[];
   state: {
     status: 'created' | 'running' | 'paused' | 'exited';
     pid?: number;
