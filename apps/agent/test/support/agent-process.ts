@@ -6,8 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { createTRPCClient, createWSClient, httpBatchLink, splitLink, wsLink } from '@trpc/client';
 import { WebSocket } from 'ws';
 import type { AppRouter } from '../../src/server/router/root.js';
+import type { AgentLimits } from './agent-with-limits.js';
 
 const coveBin = fileURLToPath(new URL('../../../bin/cove.js', import.meta.url));
+const agentWithLimits = fileURLToPath(new URL('./agent-with-limits.js', import.meta.url));
 
 /** Whatever the agent printed, and its URL once it says it is running. */
 async function waitForUrl(child: ChildProcess): Promise<string> {
@@ -39,14 +41,13 @@ export async function startAgentProcess(
   root = mkdtempSync(join(tmpdir(), 'cove-agent-test-')),
   /** More `cove agent` flags, e.g. ['--allow-origin', 'http://localhost:3000']. */
   extraArgs: readonly string[] = [],
+  /** Limits no flag sets (a session lifetime of seconds): startAgent run directly. */
+  limits?: AgentLimits,
 ) {
-  const child = spawn(
-    process.execPath,
-    [coveBin, 'agent', '--root', root, '--listen', '127.0.0.1:0', ...extraArgs],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const args = limits
+    ? [agentWithLimits, root, JSON.stringify(limits)]
+    : [coveBin, 'agent', '--root', root, '--listen', '127.0.0.1:0', ...extraArgs];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await waitForUrl(child);
   const token = readFileSync(join(root, 'agent.token'), 'utf8').trim();
   const authorization = `Bearer ${token}`;
