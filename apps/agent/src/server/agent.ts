@@ -18,8 +18,9 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { loadOrCreateToken } from './auth/agent-token.js';
-import { isAuthenticated, isSameOrigin } from './auth/authenticate.js';
+import { type Credential, credentialOf, isSameOrigin } from './auth/authenticate.js';
 import { createRateLimiter } from './auth/rate-limiter.js';
+import { createSessionSockets } from './auth/session-sockets.js';
 import { createSessions } from './auth/sessions.js';
 import { createEventBus } from './events/event-bus.js';
 import { handleImageUpload } from './http/image-upload.js';
@@ -57,6 +58,8 @@ export interface AgentOptions {
   allowedOrigins?: readonly string[];
   version: string;
   log: Logger;
+  /** How long a browser session lasts from sign-in (12 hours). */
+  sessionLifetimeMs?: number;
 }
 
 export interface RunningAgent {
@@ -92,7 +95,11 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const { log } = options;
   const allowedOrigins: ReadonlySet<string> = new Set(options.allowedOrigins);
   const { token, created } = loadOrCreateToken(options.root);
-  const sessions = createSessions(token);
+  const sessionSockets = createSessionSockets((id) => sessions.isValid(id));
+  const sessions = createSessions(token, {
+    lifetimeMs: options.sessionLifetimeMs,
+    onEnd: (id) => sessionSockets.end(id),
+  });
   const signInAttempts = createRateLimiter(10, 60_000);
   const events = createEventBus();
   let terminals: ReturnType<typeof createTerminalManager> | undefined;
@@ -160,7 +167,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       );
       return;
     }
-    if (!isAuthenticated(request, token, sessions)) {
+    if (!credentialOf(request, token, sessions)) {
       refuse(
         response,
         401,
@@ -193,11 +200,17 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     }
   };
 
+  // How each WebSocket upgrade authenticated, for the tRPC context of its connection.
+  const upgradeCredentials = new WeakMap<IncomingMessage, Credential>();
   const trpcSockets = new WebSocketServer({ noServer: true, maxPayload: maxRequestBytes });
   const trpcWs = applyWSSHandler({
     wss: trpcSockets,
     router: appRouter,
-    createContext: () => context,
+    createContext: ({ req }): AgentContext => {
+      const credential = upgradeCredentials.get(req);
+      if (credential?.kind !== 'session') return context;
+      return { ...context, sessionHolds: () => sessions.isValid(credential.sessionId) };
+    },
     keepAlive: { enabled: true, pingMs: 20_000, pongWaitMs: 10_000 },
   });
   const terminalSockets = new WebSocketServer({ noServer: true, maxPayload: maxRequestBytes });
@@ -205,6 +218,12 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   // A frame the protocol forbids makes ws close the socket with a code and emit 'error',
   // which without a listener would end the process.
   const closedOnError = (ws: WebSocket) => ws.on('error', () => ws.terminate());
+  // A socket opened with a browser session closes when the session ends; one opened with
+  // the token is not a session's and stays.
+  const accepted = (ws: WebSocket, credential: Credential) => {
+    closedOnError(ws);
+    if (credential.kind === 'session') sessionSockets.add(credential.sessionId, ws);
+  };
 
   const routeUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = requestPath(request);
@@ -213,10 +232,12 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     };
     if (path === undefined) return deny('400 Bad Request');
     if (!isSameOrigin(request, allowedOrigins)) return deny('403 Forbidden');
-    if (!isAuthenticated(request, token, sessions)) return deny('401 Unauthorized');
+    const credential = credentialOf(request, token, sessions);
+    if (!credential) return deny('401 Unauthorized');
     if (path === '/api/trpc') {
+      upgradeCredentials.set(request, credential);
       trpcSockets.handleUpgrade(request, socket, head, (ws) => {
-        closedOnError(ws);
+        accepted(ws, credential);
         trpcSockets.emit('connection', ws, request);
       });
       return;
@@ -226,7 +247,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       const id = terminal[1];
       const manager = terminals;
       terminalSockets.handleUpgrade(request, socket, head, (ws) => {
-        closedOnError(ws);
+        accepted(ws, credential);
         serveTerminalSocket(ws, id, manager);
       });
       return;
@@ -266,6 +287,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
 
   const shutdown = async () => {
     stats.stop();
+    sessions.close();
     trpcWs.broadcastReconnectNotification();
     terminals?.closeAll();
     for (const client of [...trpcSockets.clients, ...terminalSockets.clients]) client.terminate();

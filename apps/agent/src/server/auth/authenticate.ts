@@ -12,18 +12,32 @@ export function readCookie(request: IncomingMessage, name: string): string | und
   return undefined;
 }
 
+/** How a request authenticated: the agent token, or the browser session it names. */
+export type Credential = { kind: 'token' } | { kind: 'session'; sessionId: string };
+
 /**
  * Who may call: the CLI and scripts with `Authorization: Bearer <token>`, a browser with
  * the session cookie it got at sign-in. Nothing else, for HTTP and WebSocket alike.
  */
+export function credentialOf(
+  request: IncomingMessage,
+  token: string,
+  sessions: Sessions,
+): Credential | undefined {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) {
+    return secretsEqual(header.slice(7).trim(), token) ? { kind: 'token' } : undefined;
+  }
+  const sessionId = readCookie(request, sessionCookie);
+  return sessionId && sessions.isValid(sessionId) ? { kind: 'session', sessionId } : undefined;
+}
+
 export function isAuthenticated(
   request: IncomingMessage,
   token: string,
   sessions: Sessions,
 ): boolean {
-  const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return secretsEqual(header.slice(7).trim(), token);
-  return sessions.isValid(readCookie(request, sessionCookie));
+  return credentialOf(request, token, sessions) !== undefined;
 }
 
 /**

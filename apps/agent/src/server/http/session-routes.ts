@@ -62,5 +62,6 @@ export async function handleSession(
     json(response, 401, { error: 'wrong token, or the sign-in link has expired' });
     return;
   }
-  response.writeHead(204, { 'set-cookie': cookie(session, 43200, secureCookie) }).end();
+  const maxAgeSeconds = Math.ceil(sessions.lifetimeMs / 1000);
+  response.writeHead(204, { 'set-cookie': cookie(session, maxAgeSeconds, secureCookie) }).end();
 }

@@ -38,6 +38,8 @@ export function serveTerminalSocket(
   };
   const detach = session.attach(client);
   socket.on('message', (data, isBinary) => {
+    // ws still delivers what arrives while the socket closes (its session ended): drop it.
+    if (socket.readyState !== socket.OPEN) return;
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
     if (isBinary) {
       session.write(bytes);

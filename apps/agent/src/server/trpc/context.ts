@@ -15,4 +15,9 @@ export interface AgentContext {
   stdin: StdinRegistry;
   log: Logger;
   version: string;
+  /**
+   * On a WebSocket opened with a browser session: whether that session still holds. The
+   * socket is closed when the session ends; this refuses calls already on their way.
+   */
+  sessionHolds?: () => boolean;
 }

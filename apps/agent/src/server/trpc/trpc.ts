@@ -92,5 +92,13 @@ const mapErrors = t.middleware(async ({ next, ctx, path, type }) => {
   return result; // input validation and deliberate TRPCErrors keep their shape
 });
 
+/** A call on a session's WebSocket while the socket closes after sign-out or expiry. */
+const refuseEndedSession = t.middleware(({ ctx, next }) => {
+  if (ctx.sessionHolds && !ctx.sessionHolds()) {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the session ended: sign in again' });
+  }
+  return next();
+});
+
 export const router = t.router;
-export const procedure = t.procedure.use(mapErrors);
+export const procedure = t.procedure.use(refuseEndedSession).use(mapErrors);
