@@ -70,6 +70,7 @@ export async function execInContainer(
     );
     const spec: ExecSpec = {
       containerPid: record.state.pid,
+      containerPidStartTime: record.state.pidStartTime,
       imageName: record.spec.image,
       hostname: record.hostname,
       args: options.args,

@@ -60,7 +60,9 @@ function startProcess(spec: ExecSpec) {
       )
     : undefined;
   setOwnOomScore(spec.confinement.oomScoreAdj);
-  withContext('entering the container', () => enterContainer(libc, spec.containerPid));
+  withContext('entering the container', () =>
+    enterContainer(libc, spec.containerPid, spec.containerPidStartTime),
+  );
 
   const user = resolveUser(spec.user, spec.imageName);
   const env = buildEnvironment({

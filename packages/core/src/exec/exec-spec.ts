@@ -4,6 +4,8 @@ import type { Confinement } from '../security/confinement.js';
 export interface ExecSpec {
   /** Host PID of the container's PID 1: its namespaces are the ones to enter. */
   containerPid: number;
+  /** Its start time (/proc/PID/stat): the shim enters only that process's namespaces. */
+  containerPidStartTime: string | undefined;
   imageName: string;
   hostname: string;
   args: string[];
