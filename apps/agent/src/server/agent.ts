@@ -30,6 +30,7 @@ import type { Logger } from './log.js';
 import { createStdinRegistry } from './processes/stdin-registry.js';
 import { appRouter } from './router/root.js';
 import { createStatsSampler } from './stats/stats-sampler.js';
+import { createStoreUsage } from './stats/store-usage.js';
 import { createTerminalManager } from './terminals/terminal-manager.js';
 import { serveTerminalSocket } from './terminals/terminal-socket.js';
 import type { TlsCredentials } from './tls/tls-credentials.js';
@@ -125,6 +126,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const context: AgentContext = {
     engine,
     stats,
+    storeUsage: createStoreUsage(engine.layout.root, log),
     events,
     terminals,
     stdin: createStdinRegistry(),

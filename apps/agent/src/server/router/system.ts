@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import { join } from 'node:path';
@@ -6,15 +5,6 @@ import { type CgroupSetup, detectCgroupSetup } from '@cove/core';
 import type { SystemInfo } from '@cove/shared';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { procedure } from '../trpc/trpc.js';
-
-function storeBytes(root: string): number {
-  try {
-    const out = execFileSync('du', ['-sxb', root], { encoding: 'utf8', timeout: 5000 });
-    return Number(out.split('\t')[0]) || 0;
-  } catch {
-    return 0;
-  }
-}
 
 function hasOverlay(): boolean {
   try {
@@ -34,7 +24,7 @@ function controllersOf(setup: CgroupSetup): string[] {
 }
 
 export const systemRouter = {
-  info: procedure.query(({ ctx }): SystemInfo => {
+  info: procedure.query(async ({ ctx }): Promise<SystemInfo> => {
     const setup = detectCgroupSetup();
     const controllers = controllersOf(setup);
     const missing: SystemInfo['missing'] = [];
@@ -54,12 +44,15 @@ export const systemRouter = {
         fix: 'load the kernel module: modprobe overlay',
       });
     }
+    // Measured off the event loop and cached: a du of the store per call stalled every
+    // terminal and stream of the agent while it ran.
+    const usage = await ctx.storeUsage.read();
     return {
       version: ctx.version,
       kernel: release(),
       hostname: hostname(),
       cgroup: { mode: setup.mode, controllers },
-      store: { root: ctx.engine.layout.root, bytesUsed: storeBytes(ctx.engine.layout.root) },
+      store: { root: ctx.engine.layout.root, bytesUsed: usage?.bytes ?? 0 },
       missing,
     };
   }),

@@ -3,12 +3,15 @@ import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../log.js';
 import type { StdinRegistry } from '../processes/stdin-registry.js';
 import type { StatsSampler } from '../stats/stats-sampler.js';
+import type { StoreUsage } from '../stats/store-usage.js';
 import type { TerminalManager } from '../terminals/terminal-manager.js';
 
 /** What every procedure works with. Authentication happens before a request gets here. */
 export interface AgentContext {
   engine: Engine;
   stats: StatsSampler;
+  /** The store's disk usage, measured in the background. */
+  storeUsage: StoreUsage;
   events: EventBus;
   terminals: TerminalManager;
   /** Inputs of processes started with their stdin attached. */
