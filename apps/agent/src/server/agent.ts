@@ -24,6 +24,7 @@ import { createSessionSockets } from './auth/session-sockets.js';
 import { createSessions } from './auth/sessions.js';
 import { createEventBus } from './events/event-bus.js';
 import { handleImageUpload } from './http/image-upload.js';
+import { limitRequestTime } from './http/request-deadline.js';
 import { handleSession } from './http/session-routes.js';
 import { serveStatic } from './http/static-files.js';
 import type { Logger } from './log.js';
@@ -61,6 +62,10 @@ export interface AgentOptions {
   log: Logger;
   /** How long a browser session lasts from sign-in (12 hours). */
   sessionLifetimeMs?: number;
+  /** How long a request other than an image upload may take to arrive whole (30 s). */
+  requestTimeoutMs?: number;
+  /** How long an image upload may go without receiving a byte before it is dropped (60 s). */
+  uploadStallMs?: number;
 }
 
 export interface RunningAgent {
@@ -146,6 +151,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       .end(JSON.stringify({ error: message }));
 
   const routeRequest = (request: IncomingMessage, response: ServerResponse) => {
+    const cancelDeadline = limitRequestTime(request, response, options.requestTimeoutMs ?? 30_000);
     const path = requestPath(request);
     if (path === undefined) {
       refuse(response, 400, 'bad request target');
@@ -182,7 +188,11 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       return;
     }
     if (path === '/api/images/import') {
-      handleImageUpload(request, response, engine).catch((error) => {
+      // Authenticated uploads are limited by progress instead: a large one on a slow link
+      // takes minutes.
+      cancelDeadline();
+      const stallMs = options.uploadStallMs ?? 60_000;
+      handleImageUpload(request, response, engine, { stallMs, log }).catch((error) => {
         log.error('image.upload-failed', { message: String(error) });
       });
       return;
@@ -269,7 +279,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   // TCP and the unix socket are two doors to the same handlers, authentication included;
   // with TLS the same handlers answer HTTPS, and upgrades to WSS.
   const serve = <T extends Server | HttpsServer>(httpServer: T): T => {
-    httpServer.requestTimeout = 30_000;
+    // Node's requestTimeout is one wall clock for every request's body, an image upload's
+    // included; routeRequest sets the limits instead (limitRequestTime, whenBodyStalls).
+    httpServer.requestTimeout = 0;
     httpServer.headersTimeout = 10_000;
     httpServer.on('upgrade', handleUpgrade);
     return httpServer;

@@ -10,6 +10,7 @@ import { createLogger } from '../../src/server/log.js';
  */
 export interface AgentLimits {
   sessionLifetimeMs?: number;
+  requestTimeoutMs?: number;
   uploadStallMs?: number;
 }
 
