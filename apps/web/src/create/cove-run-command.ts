@@ -1,3 +1,4 @@
+import { capabilityNames } from './capability-names';
 import type { CreateFormValues } from './form-values';
 import { quoteShellWord } from './quote-shell-word';
 import { splitCommandLine } from './split-command-line';
@@ -54,8 +55,4 @@ function lines(text: string): string[] {
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean);
-}
-
-function capabilityNames(text: string): string[] {
-  return text.split(/[\s,]+/).filter(Boolean);
 }

@@ -10,6 +10,7 @@ import {
   type TmpfsMount,
   type Volume,
 } from '@cove/shared';
+import { capabilityNames } from './capability-names';
 import type { CreateFormValues, FieldErrors } from './form-values';
 import { fieldForIssue } from './issue-field';
 import { splitCommandLine } from './split-command-line';
@@ -63,8 +64,8 @@ export function specFromForm(values: CreateFormValues): SpecResult {
     user: text(values.user),
     autoRemove: values.autoRemove,
     tty: values.tty,
-    capAdd: words(values.capAdd),
-    capDrop: words(values.capDrop),
+    capAdd: capabilityNames(values.capAdd),
+    capDrop: capabilityNames(values.capDrop),
     readOnly: values.readOnly,
     tmpfs,
     devices,
@@ -100,11 +101,6 @@ function lines(text: string): string[] {
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean);
-}
-
-/** Capability names as people type them: `NET_ADMIN SYS_TIME` or `NET_ADMIN, SYS_TIME`. */
-function words(text: string): string[] {
-  return text.split(/[\s,]+/).filter(Boolean);
 }
 
 /** Each line through a shared parser; the first bad line is the field's error. */
