@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ContainerRecordSchema } from './container-record.js';
+import { NetworkCountersSchema } from './network.js';
 
 /**
  * What crosses the agent's API besides specs and records: the dashboard, the CLI and
@@ -24,6 +25,8 @@ export const StatsSampleSchema = z.object({
   pids: z.object({ current: z.number(), limit: z.number().nullable() }),
   /** Share of one CPU over the last interval: 100 = one full core. */
   cpuPercent: z.number(),
+  /** Its traffic since it started, for containers with an interface of their own (bridge). */
+  network: NetworkCountersSchema.optional(),
 });
 export type StatsSample = z.infer<typeof StatsSampleSchema>;
 

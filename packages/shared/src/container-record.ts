@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ContainerSpecSchema } from './container-spec.js';
+import { ContainerNetworkSchema } from './network.js';
 
 /** `removing`: `rm` has begun (its processes killed, its files going); an engine that
  * finds a record in this state after a crash finishes the removal. */
@@ -51,6 +52,11 @@ export const ContainerRecordSchema = z.object({
   capabilities: z.array(z.string()).optional(),
   /** The container's cgroup directories: one on cgroup v2, one per hierarchy on v1. */
   cgroupPaths: z.array(z.string()).default([]),
+  /**
+   * The network it has while it runs (mode, address, published ports); the mode alone
+   * otherwise. Absent in records made before Cove had networks (they had only `lo`).
+   */
+  network: ContainerNetworkSchema.optional(),
   state: ContainerStateSchema,
 });
 export type ContainerRecord = z.infer<typeof ContainerRecordSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeviceMappingSchema } from './device-mapping.js';
+import { duplicatePort, NetworkModeSchema, PortMappingSchema } from './network.js';
 import { CapabilityNameSchema, OomScoreAdjSchema } from './security-options.js';
 import { SizeSchema } from './size.js';
 import { TmpfsMountSchema } from './tmpfs-mount.js';
@@ -89,38 +90,57 @@ export const SeccompSettingSchema = z.union([
 export type SeccompSetting = z.infer<typeof SeccompSettingSchema>;
 
 /** What a user asks for when creating a container: the CLI's flags and the web form's fields. */
-export const ContainerSpecSchema = z.object({
-  image: z.string().min(1, { message: 'an image is required' }),
-  name: ContainerNameSchema.optional(),
-  hostname: HostnameSchema.optional(),
-  /** Empty means the image's default command. */
-  command: z.array(z.string()).default([]),
-  env: z
-    .array(z.string().regex(/^[^=\0]+=[^\0]*$/, { message: 'an environment entry is KEY=VALUE' }))
-    .default([]),
-  volumes: z.array(VolumeSchema).default([]),
-  workdir: absolutePath.optional(),
-  user: z
-    .string()
-    .regex(/^[a-zA-Z0-9_.-]+(:[a-zA-Z0-9_.-]+)?$/, {
-      message: 'a user is UID[:GID] or NAME[:GROUP]',
-    })
-    .optional(),
-  autoRemove: z.boolean().default(false),
-  limits: LimitsSchema.default({}),
-  /** The container's stdio is a terminal (`-t`): its PID 1 gets a PTY as controlling terminal. */
-  tty: z.boolean().default(false),
-  restart: RestartPolicySchema.default({ name: 'no' }),
-  seccomp: SeccompSettingSchema.default('default'),
-  /** Capabilities added to and dropped from Docker's default set (see effectiveCapabilities). */
-  capAdd: z.array(CapabilityNameSchema).default([]),
-  capDrop: z.array(CapabilityNameSchema).default([]),
-  /** The root filesystem is read-only; /dev, volumes and tmpfs mounts stay as they are. */
-  readOnly: z.boolean().default(false),
-  tmpfs: z.array(TmpfsMountSchema).default([]),
-  devices: z.array(DeviceMappingSchema).default([]),
-  /** The kernel's OOM-killer preference for the container's processes (0 unless asked). */
-  oomScoreAdj: OomScoreAdjSchema.optional(),
-});
+export const ContainerSpecSchema = z
+  .object({
+    image: z.string().min(1, { message: 'an image is required' }),
+    name: ContainerNameSchema.optional(),
+    hostname: HostnameSchema.optional(),
+    /** Empty means the image's default command. */
+    command: z.array(z.string()).default([]),
+    env: z
+      .array(z.string().regex(/^[^=\0]+=[^\0]*$/, { message: 'an environment entry is KEY=VALUE' }))
+      .default([]),
+    volumes: z.array(VolumeSchema).default([]),
+    workdir: absolutePath.optional(),
+    user: z
+      .string()
+      .regex(/^[a-zA-Z0-9_.-]+(:[a-zA-Z0-9_.-]+)?$/, {
+        message: 'a user is UID[:GID] or NAME[:GROUP]',
+      })
+      .optional(),
+    autoRemove: z.boolean().default(false),
+    limits: LimitsSchema.default({}),
+    /** The container's stdio is a terminal (`-t`): its PID 1 gets a PTY as controlling terminal. */
+    tty: z.boolean().default(false),
+    restart: RestartPolicySchema.default({ name: 'no' }),
+    seccomp: SeccompSettingSchema.default('default'),
+    /** Capabilities added to and dropped from Docker's default set (see effectiveCapabilities). */
+    capAdd: z.array(CapabilityNameSchema).default([]),
+    capDrop: z.array(CapabilityNameSchema).default([]),
+    /** The root filesystem is read-only; /dev, volumes and tmpfs mounts stay as they are. */
+    readOnly: z.boolean().default(false),
+    tmpfs: z.array(TmpfsMountSchema).default([]),
+    devices: z.array(DeviceMappingSchema).default([]),
+    /** The kernel's OOM-killer preference for the container's processes (0 unless asked). */
+    oomScoreAdj: OomScoreAdjSchema.optional(),
+    /** `--network`; absent means the engine's default (the bridge, unless set otherwise). */
+    network: NetworkModeSchema.optional(),
+    /** `-p`: ports published on the host (bridge only). */
+    ports: z.array(PortMappingSchema).default([]),
+    /** `-P`: every port the image's config exposes, each on a free host port. */
+    publishAll: z.boolean().default(false),
+  })
+  .superRefine((spec, context) => {
+    const clash = duplicatePort(spec.ports);
+    if (clash) context.addIssue({ code: 'custom', path: ['ports'], message: clash });
+    const publishes = spec.ports.length > 0 || spec.publishAll;
+    if (publishes && spec.network !== undefined && spec.network !== 'bridge') {
+      context.addIssue({
+        code: 'custom',
+        path: ['ports'],
+        message: `ports are published on the bridge network, not on "${spec.network}"`,
+      });
+    }
+  });
 export type ContainerSpec = z.infer<typeof ContainerSpecSchema>;
 export type ContainerSpecInput = z.input<typeof ContainerSpecSchema>;
