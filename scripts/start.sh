@@ -4,7 +4,7 @@
 # one-click sign-in link; Ctrl-C stops the agent, and the containers keep running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/prepare.sh busybox-static zstd openssl
+bash scripts/prepare.sh busybox-static zstd openssl iproute2 nftables conntrack
 
 # The agent creates the built-in busybox image in the store on its first container.
 exec node apps/agent/bin/cove.js agent "$@"

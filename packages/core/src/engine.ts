@@ -1,4 +1,9 @@
-import type { ContainerEvent, ContainerRecord, ContainerSpecInput } from '@cove/shared';
+import type {
+  ContainerEvent,
+  ContainerRecord,
+  ContainerSpecInput,
+  NetworkMode,
+} from '@cove/shared';
 import type { CgroupStats, CgroupStatsReader } from './cgroup/cgroup-manager.js';
 import { createCgroupManager } from './cgroup/create-cgroup-manager.js';
 import { type CgroupSetup, detectCgroupSetup } from './cgroup/detect.js';
@@ -10,6 +15,7 @@ import {
   finishAdopted,
 } from './container/adopt-container.js';
 import { lockContainer } from './container/container-lock.js';
+import { releaseNetwork, restoreNetwork, retireNetwork } from './container/container-network.js';
 import { createContainerOperations } from './container/container-operations.js';
 import { readContainerStats } from './container/container-stats.js';
 import { findRecord, findRecordById, listRecords } from './container/container-store.js';
@@ -53,6 +59,10 @@ export interface EngineOptions {
   onAdoptTerminal?(record: ContainerRecord, terminal: AdoptedTerminal): void;
   /** How long a start may take from spawn to execve (default 10 s, or COVE_START_TIMEOUT_MS). */
   startTimeoutMs?: number;
+  /** The network of a container created without one (default `bridge`). */
+  defaultNetwork?: NetworkMode;
+  /** The bridge's subnet, instead of the one kept in the store or chosen from the pool. */
+  bridgeSubnet?: string;
 }
 
 export interface Engine {
@@ -82,8 +92,11 @@ export interface Engine {
    * logger is gone (the previous agent's).
    */
   reconcile(): Promise<void>;
-  /** Ends the warm processes; containers go on running. */
-  close(): void;
+  /**
+   * Ends the warm processes; containers go on running. A supervising engine also removes
+   * the bridge and its firewall table if no running container uses them.
+   */
+  close(): Promise<void>;
 }
 
 /** The engine over one store root. `libc` is replaceable for tests that must not touch the kernel. */
@@ -92,6 +105,7 @@ export function createEngine(options: EngineOptions): Engine {
   const layout = storeLayout(root);
   let setup: CgroupSetup | undefined;
   let orphansSwept = false;
+  let networkRestored = false;
   const context: EngineContext = {
     libc,
     layout,
@@ -104,6 +118,10 @@ export function createEngine(options: EngineOptions): Engine {
     loggers: new Map(),
     stopping: new Set(),
     startTimeoutMs: options.startTimeoutMs ?? startTimeoutFromEnvironment(),
+    network: {
+      defaultMode: options.defaultNetwork ?? 'bridge',
+      bridgeSubnet: options.bridgeSubnet,
+    },
     operations: createContainerOperations((id) =>
       lockContainer(libc, containerPaths(layout, id).dir),
     ),
@@ -211,6 +229,7 @@ export function createEngine(options: EngineOptions): Engine {
         .cgroupFor(ended.id)
         .remove()
         .catch(() => {});
+      await releaseNetwork(context, ended);
       if (supervise) await afterExit(ended, null);
     } finally {
       adoptions.finishing.delete(ended.id);
@@ -309,6 +328,10 @@ export function createEngine(options: EngineOptions): Engine {
         setup ??= detectCgroupSetup();
         removeOrphanCgroups(setup);
       }
+      if (supervise && !networkRestored) {
+        networkRestored = true;
+        await restoreNetwork(context);
+      }
       for (const record of listRecords(layout)) {
         const { status } = record.state;
         if (status === 'removing' && !context.stopping?.has(record.id)) {
@@ -332,13 +355,14 @@ export function createEngine(options: EngineOptions): Engine {
         }
       }
     },
-    close: () => {
+    close: async () => {
       for (const id of [...pendingRestarts.keys()]) cancelRestart(id);
       context.initPool?.close();
       context.execPool?.close();
       // An agent that stops leaves no empty cgroup parent behind (running containers'
       // cgroups keep it, and are never touched).
       if (supervise && setup) removeOrphanCgroups(setup);
+      if (supervise) await retireNetwork(context);
     },
   };
 }

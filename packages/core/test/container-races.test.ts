@@ -14,7 +14,12 @@ import { createEngine } from '../src/engine.js';
 
 const root = mkdtempSync(join(tmpdir(), 'cove-races-'));
 const events: ContainerEvent[] = [];
-const engine = createEngine({ root, supervise: true, onEvent: (event) => events.push(event) });
+const engine = createEngine({
+  root,
+  defaultNetwork: 'none',
+  supervise: true,
+  onEvent: (event) => events.push(event),
+});
 after(() => {
   engine.close();
   rmSync(root, { recursive: true, force: true });
@@ -95,7 +100,7 @@ test(`the restart policy racing a user's stop, ${ROUNDS} times: a stopped contai
 });
 
 test('two engines sharing a store take turns on a container too (flock on its directory)', async () => {
-  const other = createEngine({ root });
+  const other = createEngine({ root, defaultNetwork: 'none' });
   try {
     await inBatches(50, async () => {
       const record = await engine.create({ image: 'busybox', command: ['sleep', '60'] });

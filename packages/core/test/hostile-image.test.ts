@@ -17,7 +17,7 @@ import { readLogText } from '../src/logs/read-log.js';
 
 const root = mkdtempSync(join(tmpdir(), 'cove-hostile-'));
 const hostTarget = mkdtempSync(join(tmpdir(), 'cove-hostile-target-'));
-const engine = createEngine({ root });
+const engine = createEngine({ root, defaultNetwork: 'none' });
 after(() => {
   rmSync(root, { recursive: true, force: true });
   rmSync(hostTarget, { recursive: true, force: true });

@@ -22,7 +22,7 @@ import { startFaultyProxy, startRegistry, type TestRegistry } from './support/im
 import { imageTestStore } from './support/image-store-fixture.js';
 
 const store = imageTestStore('image-registry');
-const engine = createEngine({ root: store.root });
+const engine = createEngine({ root: store.root, defaultNetwork: 'none' });
 after(() => {
   engine.close();
   store.cleanup();

@@ -33,7 +33,7 @@ import {
 import { imageTestStore } from './support/image-store-fixture.js';
 
 const store = imageTestStore('image-store');
-const engine = createEngine({ root: store.root });
+const engine = createEngine({ root: store.root, defaultNetwork: 'none' });
 after(() => {
   engine.close();
   store.cleanup();

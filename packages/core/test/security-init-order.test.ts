@@ -19,6 +19,7 @@ import { type RecordedCall, recordingLibc } from './support/recording-libc.js';
 const spec: InitSpec = {
   imageName: 'busybox',
   hostname: 'h',
+  network: { kind: 'none' },
   stdio: { kind: 'inherit' },
   rootfs: {
     overlay: {

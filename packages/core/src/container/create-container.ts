@@ -6,16 +6,17 @@ import {
   type ContainerSpecInput,
   ContainerSpecSchema,
   effectiveCapabilities,
+  joinedContainer,
 } from '@cove/shared';
 import { CoveError } from '../errors.js';
 import type { StoredImage } from '../image/image-config.js';
 import { getImage } from '../image/image-store.js';
 import { grantable } from '../process/capabilities.js';
 import { containerConfinement } from '../security/confinement.js';
-import { containerPaths } from '../store/store-layout.js';
+import { containerPaths, type StoreLayout } from '../store/store-layout.js';
 import { writeEtcFiles } from './container-etc-files.js';
 import { generateContainerName } from './container-name.js';
-import { deleteContainerFiles, reserveName, writeRecord } from './container-store.js';
+import { deleteContainerFiles, findRecord, reserveName, writeRecord } from './container-store.js';
 import { resolveDevices } from './device-mappings.js';
 import type { EngineContext } from './engine-context.js';
 
@@ -46,19 +47,33 @@ function checkVolumeSources(spec: ContainerSpec): void {
   }
 }
 
+/** `--network container:NAME` names a container that exists (it must run at each start). */
+function checkJoinedContainer(layout: StoreLayout, spec: ContainerSpec): void {
+  const joined = spec.network ? joinedContainer(spec.network) : undefined;
+  if (joined === undefined) return;
+  try {
+    findRecord(layout, joined);
+  } catch {
+    throw new CoveError(`--network container:${joined}: no such container`);
+  }
+}
+
 /**
  * Makes a container that does not run yet: its name, its writable layer with the /etc
  * files it owns, and its record in state `created`. Anything made before a failure is
  * removed again before the error reaches the caller.
  */
 export async function createContainer(
-  { libc, layout }: EngineContext,
+  { libc, layout, network }: EngineContext,
   input: ContainerSpecInput,
 ): Promise<ContainerRecord> {
   if (libc.geteuid() !== 0) {
     throw new CoveError('cove must run as root: it creates namespaces, mounts and cgroups');
   }
-  const spec = parseSpec(input);
+  // The default is decided now and kept: an agent started with another default later
+  // does not move existing containers.
+  const spec = parseSpec({ ...input, network: input.network ?? network.defaultMode });
+  checkJoinedContainer(layout, spec);
   const image = await getImage(layout, spec.image);
   checkVolumeSources(spec);
   resolveDevices(spec.devices);
@@ -80,7 +95,7 @@ export async function createContainer(
     // The overlay's root directory takes the upper directory's mode: "/" must be
     // traversable by every user of the container. The container dir above stays 0700.
     chmodSync(paths.upper, 0o755);
-    writeEtcFiles(paths.upper, hostname);
+    writeEtcFiles(paths.upper, hostname, spec.network === 'host');
     const record: ContainerRecord = {
       id,
       name,

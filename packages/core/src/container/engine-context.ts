@@ -3,6 +3,7 @@ import type { ExecShimPool } from '../exec/exec-shim-pool.js';
 import type { ShimCgroup } from '../exec/shim-cgroup.js';
 import type { Libc } from '../libc/libc.js';
 import type { ContainerLogger } from '../logs/container-logger.js';
+import type { NetworkContext } from '../network/network-options.js';
 import type { StoreLayout } from '../store/store-layout.js';
 import type { ContainerOperations } from './container-operations.js';
 import type { InitPool } from './init-pool.js';
@@ -29,4 +30,6 @@ export interface EngineContext {
   startTimeoutMs?: number;
   /** Containers being stopped on purpose: their restart policy does not apply. */
   stopping?: Set<string>;
+  /** The default network mode, the bridge's subnet, and the bridge once it is ready. */
+  network: NetworkContext;
 }

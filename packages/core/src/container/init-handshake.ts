@@ -4,6 +4,7 @@ import { CoveError } from '../errors.js';
 import {
   INIT_EXECUTING,
   INIT_READY,
+  INIT_WANTS_NETWORK,
   INIT_WANTS_TERMINAL,
   type InitFailure,
 } from '../init/init-spec.js';
@@ -18,6 +19,8 @@ export type InitVerdict =
 export interface InitHandshake {
   /** The init is up and waits for its spec: it may join the container's cgroup. */
   ready: Promise<void>;
+  /** A `bridge` init has its network namespace and waits for the veth. */
+  wantsNetwork: Promise<void>;
   /** A `terminal` init has mounted the container's devpts and waits for a PTY number. */
   wantsTerminal: Promise<void>;
   /** Settles when the error pipe closes: at execve (close-on-exec) or at the init's end. */
@@ -41,6 +44,10 @@ export function initHandshake(child: ChildProcess): InitHandshake {
   const ready = new Promise<void>((resolve) => {
     markReady = resolve;
   });
+  let markWantsNetwork = () => {};
+  const wantsNetwork = new Promise<void>((resolve) => {
+    markWantsNetwork = resolve;
+  });
   let markWantsTerminal = () => {};
   const wantsTerminal = new Promise<void>((resolve) => {
     markWantsTerminal = resolve;
@@ -49,8 +56,10 @@ export function initHandshake(child: ChildProcess): InitHandshake {
     pipe.setEncoding('utf8');
     pipe.on('data', (chunk: string) => {
       text += chunk;
-      if (text.startsWith(INIT_READY)) markReady();
-      if (text.startsWith(INIT_READY + INIT_WANTS_TERMINAL)) markWantsTerminal();
+      const { marks } = splitMarks(text);
+      if (marks.includes(INIT_READY)) markReady();
+      if (marks.includes(INIT_WANTS_NETWORK)) markWantsNetwork();
+      if (marks.includes(INIT_WANTS_TERMINAL)) markWantsTerminal();
     });
     pipe.once('end', () => resolve(verdictOf(text)));
     pipe.once('error', reject);
@@ -59,6 +68,7 @@ export function initHandshake(child: ChildProcess): InitHandshake {
   const handshake: InitHandshake = {
     // An init that ends before it is ready has its verdict now: `died` or its failure.
     ready: Promise.race([ready, verdict.then(() => {})]),
+    wantsNetwork,
     wantsTerminal,
     verdict,
   };
@@ -66,13 +76,23 @@ export function initHandshake(child: ChildProcess): InitHandshake {
   return handshake;
 }
 
-function verdictOf(text: string): InitVerdict {
-  const rest = withoutMark(withoutMark(text, INIT_READY), INIT_WANTS_TERMINAL);
-  const afterMark = rest.startsWith(INIT_EXECUTING) ? rest.slice(INIT_EXECUTING.length) : rest;
-  if (afterMark) return { kind: 'failed', failure: JSON.parse(afterMark) as InitFailure };
-  return rest.startsWith(INIT_EXECUTING) ? { kind: 'executing' } : { kind: 'died' };
+/** The marks come in this order, each at most once; whatever follows is a failure's JSON. */
+const markOrder = [INIT_READY, INIT_WANTS_NETWORK, INIT_WANTS_TERMINAL, INIT_EXECUTING];
+
+function splitMarks(text: string): { marks: string[]; rest: string } {
+  const marks: string[] = [];
+  let rest = text;
+  for (const mark of markOrder) {
+    if (rest.startsWith(mark)) {
+      marks.push(mark);
+      rest = rest.slice(mark.length);
+    }
+  }
+  return { marks, rest };
 }
 
-function withoutMark(text: string, mark: string): string {
-  return text.startsWith(mark) ? text.slice(mark.length) : text;
+function verdictOf(text: string): InitVerdict {
+  const { marks, rest } = splitMarks(text);
+  if (rest) return { kind: 'failed', failure: JSON.parse(rest) as InitFailure };
+  return marks.includes(INIT_EXECUTING) ? { kind: 'executing' } : { kind: 'died' };
 }

@@ -1,6 +1,7 @@
 import type { ContainerRecord } from '@cove/shared';
 import { CoveError } from '../errors.js';
 import { SIGKILL } from '../libc/constants.js';
+import { releaseNetwork } from './container-network.js';
 import { deleteContainerFiles, writeRecord } from './container-store.js';
 import type { EngineContext } from './engine-context.js';
 import { signalVerifiedProcess } from './process-identity.js';
@@ -50,6 +51,8 @@ export async function removeContainer(
   }
   endKeeper(libc, record.state.keeper);
   await cgroupFor(record.id).remove();
+  // A container an earlier agent started has no exit handler here to give these back.
+  await releaseNetwork(context, record);
   deleteContainerFiles(layout, record);
   context.stopping?.delete(record.id);
 }

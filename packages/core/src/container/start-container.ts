@@ -23,6 +23,12 @@ import { containerConfinement } from '../security/confinement.js';
 import { containerPaths } from '../store/store-layout.js';
 import { openContainerPty } from '../terminal/container-pty.js';
 import type { TerminalSize } from '../terminal/pty.js';
+import {
+  prepareNetwork,
+  releaseNetwork,
+  type StartNetwork,
+  stoppedNetwork,
+} from './container-network.js';
 import { deleteContainerFiles, readRecord, writeRecord } from './container-store.js';
 import { deviceRule, resolveDevices } from './device-mappings.js';
 import type { EngineContext } from './engine-context.js';
@@ -89,6 +95,7 @@ export async function startContainer(
   let terminal: number | undefined;
   let stdinFd: number | undefined;
   let outputPipes: OutputPipes | undefined;
+  let network: StartNetwork | undefined;
   const cgroup = cgroupFor(record.id);
   try {
     record.cgroupPaths = [...cgroup.paths];
@@ -99,6 +106,12 @@ export async function startContainer(
     await withContextAsync('restricting devices', () =>
       cgroup.restrictDevices([...DEFAULT_DEVICE_RULES, ...devices.map(deviceRule)]),
     );
+
+    network = await withContextAsync('setting up the network', () =>
+      prepareNetwork(context, record, image),
+    );
+    const startNetwork = network;
+    const { connect } = network;
 
     let stdio: InitStdio;
     if (io.kind === 'terminal') {
@@ -116,6 +129,7 @@ export async function startContainer(
     const initSpec: InitSpec = {
       imageName: spec.image,
       hostname: record.hostname,
+      network: network.init,
       stdio,
       rootfs: {
         overlay: {
@@ -167,7 +181,10 @@ export async function startContainer(
           }
         : undefined;
     await withDeadline(
-      deliverSpec(started, initSpec, exit, openTerminal),
+      deliverSpec(started, initSpec, exit, {
+        openTerminal,
+        attachNetwork: connect && (() => connect(started.pid ?? 0)),
+      }),
       startTimeout,
       `setting up the container up to ${spec.image}'s command`,
     ).finally(() => initPool?.refill());
@@ -182,6 +199,7 @@ export async function startContainer(
       startedAt: new Date().toISOString(),
       restartCount,
     };
+    record.network = startNetwork.record;
     writeRecord(layout, record);
     // What must outlive this process: the terminal's master, or the output pipes.
     const kept =
@@ -216,6 +234,8 @@ export async function startContainer(
       stdin?.destroy();
       const oomKilled = (await cgroup.oomKillCount().catch(() => 0)) > 0;
       await cgroup.remove().catch(() => {});
+      await releaseNetwork(context, record, startNetwork.record);
+      record.network = stoppedNetwork(startNetwork.record);
       // `rm -f` may be removing the container, or have removed it, while it died: then
       // there is nothing to record.
       if (readRecord(layout, record.id)?.state.status !== record.state.status) return exitCode;
@@ -256,6 +276,7 @@ export async function startContainer(
     if (outputPipes) closeOutputPipes(outputPipes);
     if (terminal !== undefined) closeQuietly(libc, terminal);
     await cgroup.remove().catch(() => {});
+    if (network) await releaseNetwork(context, record, network.record);
     throw error;
   }
 }
@@ -302,38 +323,55 @@ function closeQuietly(libc: Libc, fd: number): void {
   } catch {}
 }
 
+/** What the engine does for an init that asks on the way (see the marks in init-spec.ts). */
+interface InitRequests {
+  /** Attaches the veth to the init's new network namespace. */
+  attachNetwork?: () => Promise<void>;
+  /** Opens a PTY of the container's devpts and returns its number. */
+  openTerminal?: () => number;
+}
+
+/** Waits for `asked`, or for the verdict of an init that failed before asking. */
+const askedBeforeVerdict = (asked: Promise<void>, verdict: Promise<unknown>) =>
+  Promise.race([asked.then(() => true), verdict.then(() => false)]);
+
 /**
- * Sends the spec and waits for the verdict (see init-handshake.ts): the init's mark that
- * it reached execve, its failure, or its end without either. A `terminal` init asks for
- * its PTY on the way; `openTerminal` opens it and returns its number.
+ * Sends the spec, answers the init's requests in their order (the network, then the
+ * terminal), and waits for the verdict (see init-handshake.ts): the init's mark that it
+ * reached execve, its failure, or its end without either. If the engine's own part
+ * fails, the init gets EOF instead of an answer and ends, and that error is the one told.
  */
 async function deliverSpec(
   child: ChildProcess,
   spec: InitSpec,
   exit: Promise<number>,
-  openTerminal?: () => number,
+  requests: InitRequests,
 ): Promise<void> {
   const specPipe = child.stdio[3] as Writable | null;
   if (!specPipe) throw new CoveError('container init has no spec pipe');
-  const { verdict, wantsTerminal } = initHandshake(child);
+  const { verdict, wantsNetwork, wantsTerminal } = initHandshake(child);
   specPipe.on('error', () => {}); // an init that dies early closes the pipe: the verdict says why
   specPipe.write(`${JSON.stringify(spec)}\n`);
-  if (openTerminal) {
-    const asked = await Promise.race([wantsTerminal.then(() => true), verdict.then(() => false)]);
-    // An init that failed before asking has its verdict already; one that asked gets EOF
-    // instead of a number if opening fails, and ends.
-    if (asked) {
-      try {
-        specPipe.write(`${openTerminal()}\n`);
-      } finally {
-        specPipe.end();
-      }
+  let engineFailure: unknown;
+  try {
+    if (requests.attachNetwork && (await askedBeforeVerdict(wantsNetwork, verdict))) {
+      await requests.attachNetwork();
+      specPipe.write('\n');
     }
+    if (requests.openTerminal && (await askedBeforeVerdict(wantsTerminal, verdict))) {
+      specPipe.write(`${requests.openTerminal()}\n`);
+    }
+  } catch (error) {
+    engineFailure = error;
   }
   specPipe.end();
   const result = await verdict;
   specPipe.destroy();
   (child.stdio[4] as Readable | null)?.destroy();
+  if (engineFailure !== undefined) {
+    await exit;
+    throw engineFailure;
+  }
   if (result.kind === 'failed') {
     await exit;
     throw new CoveError(result.failure.message, result.failure.exitCode);

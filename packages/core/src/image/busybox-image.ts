@@ -28,6 +28,7 @@ export const busyboxConfig: ImageConfig = {
   cmd: ['sh'],
   workingDir: '/',
   user: '',
+  exposedPorts: [],
 };
 
 /**

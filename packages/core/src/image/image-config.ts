@@ -7,6 +7,8 @@ export interface ImageConfig {
   cmd: string[];
   workingDir: string;
   user: string;
+  /** The ports the image says it listens on: what `-P` publishes. */
+  exposedPorts: Array<{ port: number; protocol: 'tcp' | 'udp' }>;
 }
 
 export interface StoredImage {
@@ -26,5 +28,9 @@ export function runtimeConfig(config: OciImageConfig): ImageConfig {
     cmd: config.config?.Cmd ?? [],
     workingDir: config.config?.WorkingDir ?? '',
     user: config.config?.User ?? '',
+    exposedPorts: Object.keys(config.config?.ExposedPorts ?? {}).map((key) => {
+      const [port = '', protocol] = key.split('/');
+      return { port: Number(port), protocol: protocol === 'udp' ? 'udp' : 'tcp' };
+    }),
   };
 }

@@ -67,6 +67,7 @@ async function importRootfs(
     cmd: [],
     workingDir: '',
     user: '',
+    exposedPorts: [],
   };
   const config = Buffer.from(
     JSON.stringify(

@@ -57,6 +57,8 @@ export interface OciImageConfig {
     Cmd?: string[] | null;
     WorkingDir?: string;
     User?: string;
+    /** `{"80/tcp": {}}`: the ports `-P` publishes. */
+    ExposedPorts?: Record<string, object>;
   } | null;
   rootfs: { type: string; diff_ids: Digest[] };
 }
@@ -147,6 +149,18 @@ function stringList(value: unknown, what: string): string[] | null {
   return value;
 }
 
+/** Keeps the keys that are a port and a protocol (`80/tcp`, `53/udp`); an image may hold anything. */
+function exposedPorts(value: unknown): Record<string, object> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(
+    Object.keys(value)
+      .filter(
+        (key) => /^([1-9]\d{0,4})(\/(tcp|udp))?$/.test(key) && Number.parseInt(key, 10) <= 65535,
+      )
+      .map((key) => [key, {}]),
+  );
+}
+
 export function parseImageConfig(bytes: Buffer, what: string): OciImageConfig {
   const json = parseJson(bytes, what);
   const rootfs = (json.rootfs ?? {}) as Json;
@@ -165,6 +179,7 @@ export function parseImageConfig(bytes: Buffer, what: string): OciImageConfig {
       Cmd: stringList(run.Cmd, `${what}: config.Cmd`),
       WorkingDir: text(run.WorkingDir),
       User: text(run.User),
+      ExposedPorts: exposedPorts(run.ExposedPorts),
     },
     rootfs: { type: text(rootfs.type), diff_ids: diffIds },
   };

@@ -27,6 +27,9 @@ export function ociConfigFrom(
       Cmd: config.cmd.length ? config.cmd : null,
       WorkingDir: config.workingDir,
       User: config.user,
+      ExposedPorts: Object.fromEntries(
+        config.exposedPorts.map(({ port, protocol }) => [`${port}/${protocol}`, {}]),
+      ),
     },
     rootfs: { type: 'layers', diff_ids: diffIds },
     history: [{ created, created_by: createdBy }],

@@ -10,7 +10,10 @@ import {
 } from '../libc/constants.js';
 import type { Libc } from '../libc/libc.js';
 import { SyscallError } from '../libc/syscall-error.js';
-import { bringUpLoopback } from '../network/loopback.js';
+import { bringUpLoopback } from '../network/bring-up-interface.js';
+import { configureContainerInterface } from '../network/configure-container-interface.js';
+import { writeHostsEntry } from '../network/hosts-entry.js';
+import { joinNetworkNamespace } from '../network/join-network-namespace.js';
 import { explainExecFailure, resolveCommand } from '../process/command.js';
 import { dropPrivileges } from '../process/drop-privileges.js';
 import { buildEnvironment } from '../process/environment.js';
@@ -24,6 +27,8 @@ import { ERROR_FD, type InitSpec } from './init-spec.js';
 
 /** The init's side of its talk with the engine (see the marks in init-spec.ts). */
 export interface EngineChannel {
+  /** Asks the engine to attach the veth to this network namespace; returns once it has. */
+  networkAttached(): void;
   /** Asks the engine for a PTY of the container's devpts; returns its number. */
   terminalNumber(): number;
   /** The last step that reports its own failure is done. */
@@ -31,6 +36,9 @@ export interface EngineChannel {
 }
 
 const silentEngine: EngineChannel = {
+  networkAttached: () => {
+    throw new Error('no engine to attach the network');
+  },
   terminalNumber: () => {
     throw new Error('no engine to open a terminal');
   },
@@ -48,9 +56,28 @@ export function containerInit(libc: Libc, spec: InitSpec, engine = silentEngine)
   // The engine reads the error pipe until execve: its closing means the engine is gone.
   withContext('guarding the init until exec', () => guardUntilExec(libc, ERROR_FD));
   setOwnOomScore(spec.confinement.oomScoreAdj);
-  withContext('creating the mount, UTS, IPC, network and cgroup namespaces', () =>
-    libc.unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP),
+  const { network } = spec;
+  if (network.kind === 'join') joinNetworkNamespace(libc, network.pid, network.startTime);
+  const ownNetwork = network.kind === 'none' || network.kind === 'bridge';
+  withContext(
+    `creating the mount, UTS, IPC${ownNetwork ? ', network' : ''} and cgroup namespaces`,
+    () =>
+      libc.unshare(
+        CLONE_NEWNS |
+          CLONE_NEWUTS |
+          CLONE_NEWIPC |
+          CLONE_NEWCGROUP |
+          (ownNetwork ? CLONE_NEWNET : 0),
+      ),
   );
+  // Seed 004: the engine makes the veth pair with this end in the new namespace, then
+  // this end gets its address and the default route.
+  if (network.kind === 'bridge') {
+    engine.networkAttached();
+    withContext(`configuring ${network.interface.name}`, () =>
+      configureContainerInterface(libc, network.interface),
+    );
+  }
 
   // umask 0 while /dev is built, so the device nodes get exactly the modes asked for.
   const umask = libc.umask(0);
@@ -60,7 +87,8 @@ export function containerInit(libc: Libc, spec: InitSpec, engine = silentEngine)
   if (spec.stdio.kind === 'terminal') attachTerminal(libc, engine.terminalNumber());
 
   withContext(`setting the hostname to ${spec.hostname}`, () => libc.sethostname(spec.hostname));
-  withContext('bringing up the loopback interface', () => bringUpLoopback(libc));
+  if (ownNetwork) withContext('bringing up the loopback interface', () => bringUpLoopback(libc));
+  if (network.kind === 'bridge') writeHostsEntry(spec.hostname, network.interface.address);
 
   // From here on every path is the container's: the host's tree is gone.
   const user = resolveUser(spec.user, spec.imageName);

@@ -1,3 +1,4 @@
+import type { InitNetwork } from '../network/init-network.js';
 import type { RootfsPlan } from '../rootfs/setup-rootfs.js';
 import type { Confinement } from '../security/confinement.js';
 import type { InitStdio } from './attach-stdio.js';
@@ -6,6 +7,7 @@ import type { InitStdio } from './attach-stdio.js';
 export interface InitSpec {
   imageName: string;
   hostname: string;
+  network: InitNetwork;
   stdio: InitStdio;
   rootfs: RootfsPlan;
   args: string[];
@@ -32,7 +34,13 @@ export interface InitFailure {
 export const INIT_READY = 'R';
 export const INIT_EXECUTING = 'X';
 /**
- * For a `terminal` container, between the two: the container's /dev/pts is mounted, so
+ * For a `bridge` container, right after its namespaces are made: the network namespace
+ * exists, so the engine may attach the veth. It answers on the spec pipe with a newline
+ * once the container's end is there.
+ */
+export const INIT_WANTS_NETWORK = 'N';
+/**
+ * For a `terminal` container, after INIT_WANTS_NETWORK if any: the container's /dev/pts is mounted, so
  * the engine may open a PTY there. It answers on the spec pipe with the PTY's number and
  * a newline (the spec itself ends with a newline too), then closes that pipe.
  */

@@ -7,6 +7,7 @@ import {
   ERROR_FD,
   INIT_EXECUTING,
   INIT_READY,
+  INIT_WANTS_NETWORK,
   INIT_WANTS_TERMINAL,
   type InitFailure,
   type InitSpec,
@@ -32,6 +33,11 @@ function readLine(what: string): string {
 }
 
 const engine: EngineChannel = {
+  networkAttached() {
+    writeSync(ERROR_FD, INIT_WANTS_NETWORK);
+    const answer = readLine("the container's network");
+    if (answer !== '\n') throw new Error(`the engine did not attach the network: ${answer}`);
+  },
   terminalNumber() {
     writeSync(ERROR_FD, INIT_WANTS_TERMINAL);
     const answer = readLine("the container's terminal");

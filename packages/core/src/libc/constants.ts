@@ -102,6 +102,14 @@ export const SOCK_DGRAM = 2;
 export const SIOCGIFFLAGS = 0x8913;
 export const SIOCSIFFLAGS = 0x8914;
 export const IFF_UP = 0x1;
+// netdevice(7) and route(4): an interface's address, netmask and MTU, and the routing table.
+export const SIOCSIFADDR = 0x8916;
+export const SIOCSIFNETMASK = 0x891c;
+export const SIOCGIFMTU = 0x8921;
+export const SIOCGIFINDEX = 0x8933;
+export const SIOCADDRT = 0x890b;
+export const RTF_UP = 0x1;
+export const RTF_GATEWAY = 0x2;
 
 // ioctl(2_tty) and pts(4): unlock a PTY master, read its number, size it, take it as the
 // controlling terminal.

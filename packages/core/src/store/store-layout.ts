@@ -9,6 +9,8 @@ export interface StoreLayout {
   names: string;
   /** Scratch space on the same filesystem, so finished work can be renamed into place. */
   tmp: string;
+  /** The bridge's subnet (bridge.json) and one lease file per address taken (leases/). */
+  network: string;
 }
 
 export function storeLayout(root: string): StoreLayout {
@@ -18,6 +20,7 @@ export function storeLayout(root: string): StoreLayout {
     containers: join(root, 'containers'),
     names: join(root, 'names'),
     tmp: join(root, 'tmp'),
+    network: join(root, 'network'),
   };
 }
 

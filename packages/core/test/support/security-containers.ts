@@ -33,7 +33,8 @@ export interface Finished {
  */
 export function securityStore(prefix: string, options: Partial<EngineOptions> = {}) {
   const root = mkdtempSync(join(tmpdir(), `cove-${prefix}-`));
-  const engine = createEngine({ root, ...options });
+  // Not about networking: containers get only `lo`, and nothing touches the host's network.
+  const engine = createEngine({ root, defaultNetwork: 'none', ...options });
 
   const collect = async (stream: Readable | null) => {
     const chunks: Buffer[] = [];
