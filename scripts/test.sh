@@ -14,7 +14,7 @@ status_before=$(tree_status)
 # its tokens and the agent's TLS certificate), getfattr from attr reads the opaque marks
 # the engine sets, and zstd unpacks zstd layers.
 bash scripts/prepare.sh busybox-static qemu-system-x86 linux-image-cloud-amd64 cpio chromium \
-  attr zstd openssl skopeo umoci docker-registry iproute2 nftables conntrack iperf3
+  attr zstd openssl skopeo umoci docker-registry iproute2 nftables conntrack iperf3 netcat-openbsd
 
 npx biome check .
 npx turbo run typecheck --output-logs=errors-only

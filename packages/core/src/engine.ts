@@ -41,6 +41,8 @@ import { createShimCgroup } from './exec/shim-cgroup.js';
 import { koffiLibc } from './libc/koffi-libc.js';
 import type { Libc } from './libc/libc.js';
 import type { ContainerLogger } from './logs/container-logger.js';
+import { checkBridgeSubnet } from './network/bridge-settings.js';
+import { readHostRoutes } from './network/host-routes.js';
 import { containerPaths, type StoreLayout, storeLayout } from './store/store-layout.js';
 
 export interface EngineOptions {
@@ -103,6 +105,8 @@ export interface Engine {
 export function createEngine(options: EngineOptions): Engine {
   const { root, libc = koffiLibc, supervise = false } = options;
   const layout = storeLayout(root);
+  // A subnet that cannot work is refused now, not at the first container's start.
+  if (options.bridgeSubnet) checkBridgeSubnet(options.bridgeSubnet, readHostRoutes());
   let setup: CgroupSetup | undefined;
   let orphansSwept = false;
   let networkRestored = false;

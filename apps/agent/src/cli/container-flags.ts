@@ -1,6 +1,8 @@
 import {
   type ContainerSpecInput,
+  NetworkModeSchema,
   parseDevice,
+  parsePortMapping,
   parseRestartPolicy,
   parseTmpfs,
   parseVolume,
@@ -24,6 +26,12 @@ export const containerOptionsUsage = `Options:
   -u, --user USER[:GROUP]  Run as this user (a name or a number)
   -v, --volume SRC:DST[:ro] Bind a host path into the container
   -w, --workdir DIR        The working directory inside the container
+
+Network (see docs/networking.md):
+      --network MODE       bridge (default), none, host, or container:NAME
+  -p, --publish [IP:][HOST:]CTR[/udp]
+                           Publish a container port on the host (no HOST: a free one)
+  -P, --publish-all        Publish every port the image exposes, on free host ports
 
 Security (see docs/security.md):
       --cap-add CAP        Add a capability (NET_ADMIN, CAP_SYS_TIME, or ALL)
@@ -65,6 +73,10 @@ export const containerFlagSpecs: FlagSpec[] = [
   { long: 'tmpfs', value: true, repeatable: true },
   { long: 'device', value: true, repeatable: true },
   { long: 'oom-score-adj', value: true },
+  { long: 'network', value: true },
+  { long: 'net', value: true },
+  { long: 'publish', short: 'p', value: true, repeatable: true },
+  { long: 'publish-all', short: 'P' },
   { long: 'help' },
 ];
 
@@ -96,6 +108,16 @@ function parsed<T>(parse: (text: string) => T) {
       throw new CliError((error as Error).message);
     }
   };
+}
+
+/** `--network` (or Docker's older `--net`), checked here so the error names the flag. */
+function networkMode(text: string | undefined) {
+  if (text === undefined) return undefined;
+  const parsed = NetworkModeSchema.safeParse(text);
+  if (!parsed.success) {
+    throw new CliError(`invalid --network "${text}": use bridge, none, host or container:NAME`);
+  }
+  return parsed.data;
 }
 
 function toRestartPolicy(text: string | undefined) {
@@ -133,6 +155,9 @@ export function specFromFlags(
     tmpfs: (flags.get('tmpfs') ?? []).map(parsed(parseTmpfs)),
     devices: (flags.get('device') ?? []).map(parsed(parseDevice)),
     oomScoreAdj: numberFlag('oom-score-adj', one('oom-score-adj')),
+    network: networkMode(one('network') ?? one('net')),
+    ports: (flags.get('publish') ?? []).map(parsed(parsePortMapping)),
+    publishAll: flags.has('publish-all'),
     limits: {
       memory: one('memory'),
       memorySwap: one('memory-swap'),

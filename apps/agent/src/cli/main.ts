@@ -11,6 +11,7 @@ import { inspect } from './commands/inspect.js';
 import { login, logout } from './commands/login.js';
 import { logs } from './commands/logs.js';
 import { pause } from './commands/pause.js';
+import { port } from './commands/port.js';
 import { ps } from './commands/ps.js';
 import { pull } from './commands/pull.js';
 import { rm } from './commands/rm.js';
@@ -38,7 +39,8 @@ Commands:
   ps        List containers (-a: all, also stopped)
   rm        Remove containers (-f: kill running ones first)
   logs      Print the output of a detached container
-  inspect   Show a container's record as JSON: limits, state, OOMKilled, cgroup paths
+  inspect   Show a container's record as JSON: limits, state, network, cgroup paths
+  port      Show where a container's ports are published on the host
   stats     Live memory, pids and cpu of running containers (--no-stream, --format json)
   pause     Freeze every process of a container
   unpause   Thaw a paused container
@@ -70,6 +72,7 @@ const commands: Record<string, Command> = {
   rm,
   logs,
   inspect,
+  port,
   stats,
   pause: (agent, args) => pause(agent, args, true),
   unpause: (agent, args) => pause(agent, args, false),

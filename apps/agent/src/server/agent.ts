@@ -14,6 +14,7 @@ import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { CoveError, createEngine, koffiLibc } from '@cove/core';
+import type { NetworkMode } from '@cove/shared';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -66,6 +67,10 @@ export interface AgentOptions {
   requestTimeoutMs?: number;
   /** How long an image upload may go without receiving a byte before it is dropped (60 s). */
   uploadStallMs?: number;
+  /** The network of a container created without one (bridge). */
+  defaultNetwork?: NetworkMode;
+  /** The bridge's subnet instead of the one kept in the store. */
+  bridgeSubnet?: string;
 }
 
 export interface RunningAgent {
@@ -112,6 +117,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const engine = createEngine({
     root: options.root,
     supervise: true,
+    defaultNetwork: options.defaultNetwork,
+    bridgeSubnet: options.bridgeSubnet,
     onEvent: (event) => {
       events.publish(event);
       log.info(`container.${event.type}`, {
@@ -313,7 +320,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     server.closeAllConnections();
     unix?.server.closeAllConnections();
     await Promise.all(closed);
-    engine.close();
+    await engine.close();
   };
 
   try {

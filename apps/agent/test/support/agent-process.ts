@@ -46,7 +46,18 @@ export async function startAgentProcess(
 ) {
   const args = limits
     ? [agentWithLimits, root, JSON.stringify(limits)]
-    : [coveBin, 'agent', '--root', root, '--listen', '127.0.0.1:0', ...extraArgs];
+    : // Not about networking: containers get only `lo`, and the host's network is untouched.
+      [
+        coveBin,
+        'agent',
+        '--root',
+        root,
+        '--listen',
+        '127.0.0.1:0',
+        '--default-network',
+        'none',
+        ...extraArgs,
+      ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await waitForUrl(child);
   const token = readFileSync(join(root, 'agent.token'), 'utf8').trim();

@@ -23,6 +23,7 @@ const running = await startAgent({
   webDirectory: fileURLToPath(new URL('../../../../web/out', import.meta.url)),
   version: '0.0.0-test',
   log: createLogger(),
+  defaultNetwork: 'none',
   ...limits,
 });
 console.log(`Cove is running: ${running.url}`);

@@ -47,6 +47,23 @@ function overlappingRoute(subnet: Subnet, routes: HostRoute[]): HostRoute | unde
   );
 }
 
+/** A `--bridge-subnet`: a CIDR no route of the host overlaps (the bridge's own aside). */
+export function checkBridgeSubnet(requested: string, routes: HostRoute[]): Subnet {
+  let subnet: Subnet;
+  try {
+    subnet = parseSubnet(requested);
+  } catch (error) {
+    throw new CoveError(`--bridge-subnet: ${(error as Error).message}`);
+  }
+  const clash = overlappingRoute(subnet, routes);
+  if (clash) {
+    throw new CoveError(
+      `--bridge-subnet ${requested} overlaps the host's route to ${formatSubnet(clash.destination)} on ${clash.interfaceName}: choose another subnet`,
+    );
+  }
+  return subnet;
+}
+
 function leasesHeld(layout: StoreLayout): boolean {
   try {
     return readdirSync(join(layout.network, 'leases')).length > 0;
@@ -71,13 +88,7 @@ export function bridgeSettings(
     kept = JSON.parse(readFileSync(path, 'utf8')) as BridgeSettings;
   } catch {}
   if (requested) {
-    const subnet = parseSubnet(requested);
-    const clash = overlappingRoute(subnet, routes);
-    if (clash) {
-      throw new CoveError(
-        `the bridge subnet ${requested} overlaps the host's route to ${formatSubnet(clash.destination)} on ${clash.interfaceName}: choose another with --bridge-subnet`,
-      );
-    }
+    const subnet = checkBridgeSubnet(requested, routes);
     if (kept?.subnet === formatSubnet(subnet)) return kept;
     if (kept && leasesHeld(layout)) {
       throw new CoveError(

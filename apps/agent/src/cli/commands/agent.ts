@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoveError } from '@cove/core';
+import type { NetworkMode } from '@cove/shared';
 import { startAgent } from '../../server/agent.js';
 import { createLogger, type Logger } from '../../server/log.js';
 import { isLoopbackHost } from '../../server/loopback-host.js';
@@ -36,7 +37,12 @@ Options:
       --allow-origin ORIGIN  Also accept browser requests from this exact origin,
                              SCHEME://HOST[:PORT] (repeatable; no wildcards), e.g.
                              http://localhost:3000 for next dev's proxy. For development
-                             only: pages of that origin can use a signed-in session`;
+                             only: pages of that origin can use a signed-in session
+      --default-network MODE The network of containers created without --network:
+                             bridge (default), none or host
+      --bridge-subnet CIDR   The subnet of the bridge cove0 (default: the first of
+                             10.88.0.0/16, 10.89.0.0/16... no host route overlaps),
+                             kept in the store; changes only while no container is on it`;
 
 function parseListen(text: string): { host: string; port: number } {
   const match = /^(?:\[([0-9a-fA-F:]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
@@ -56,6 +62,15 @@ function parseSocketPath(text: string | undefined): string | undefined {
     );
   }
   return resolve(text);
+}
+
+/** `--default-network`: what a container created without `--network` gets. */
+function parseDefaultNetwork(text: string | undefined): NetworkMode | undefined {
+  if (text === undefined) return undefined;
+  if (text !== 'bridge' && text !== 'none' && text !== 'host') {
+    throw new CliError(`invalid --default-network "${text}": use bridge, none or host`);
+  }
+  return text;
 }
 
 /** `--tls-cert` and `--tls-key`, both or neither; the credentials they name, checked. */
@@ -135,6 +150,8 @@ export async function agent(root: string, args: string[]): Promise<number> {
     { long: 'tls-cert', value: true },
     { long: 'tls-key', value: true },
     { long: 'insecure-listen' },
+    { long: 'default-network', value: true },
+    { long: 'bridge-subnet', value: true },
     { long: 'root', value: true },
     { long: 'help' },
   ]);
@@ -147,6 +164,8 @@ export async function agent(root: string, args: string[]): Promise<number> {
   const { host, port } = parseListen(flags.get('listen')?.at(-1) ?? '127.0.0.1:7777');
   const socketPath = parseSocketPath(flags.get('socket')?.at(-1));
   const allowedOrigins = [...new Set((flags.get('allow-origin') ?? []).map(parseAllowedOrigin))];
+  const defaultNetwork = parseDefaultNetwork(flags.get('default-network')?.at(-1));
+  const bridgeSubnet = flags.get('bridge-subnet')?.at(-1);
   const log = createLogger();
   // The OOM killer takes a container before the agent (a container's processes set theirs
   // back to 0). Going below 0 needs CAP_SYS_RESOURCE, which some hosts' root lacks.
@@ -190,6 +209,8 @@ export async function agent(root: string, args: string[]): Promise<number> {
     allowedOrigins,
     version,
     log,
+    defaultNetwork,
+    bridgeSubnet,
   });
   if (running.tokenCreated) {
     console.log(`A new agent token is in ${root}/agent.token (shown once):\n  ${running.token}`);

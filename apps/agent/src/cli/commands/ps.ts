@@ -1,4 +1,4 @@
-import type { ContainerRecord } from '@cove/shared';
+import { type ContainerRecord, formatPublishedPort } from '@cove/shared';
 import type { AgentConnection } from '../agent/agent-connection.js';
 import { formatTable, timeAgo } from '../format.js';
 import { type FlagSpec, parseFlags } from '../parse-flags.js';
@@ -21,6 +21,12 @@ function status(record: ContainerRecord): string {
   return 'Created';
 }
 
+/** `0.0.0.0:8080->80/tcp, ...` while it runs, as docker ps shows them. */
+function ports(record: ContainerRecord): string {
+  if (record.state.status !== 'running' && record.state.status !== 'paused') return '';
+  return (record.network?.ports ?? []).map(formatPublishedPort).join(', ');
+}
+
 export async function ps(agent: AgentConnection, args: string[]): Promise<number> {
   const { flags } = parseFlags('ps', args, flagSpecs);
   const records = (await agent.client.containers.list.query())
@@ -36,10 +42,11 @@ export async function ps(agent: AgentConnection, args: string[]): Promise<number
     JSON.stringify(r.args.join(' ')),
     `${timeAgo(r.createdAt)} ago`,
     status(r),
+    ports(r),
     r.name,
   ]);
   console.log(
-    formatTable(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'NAMES'], rows),
+    formatTable(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'], rows),
   );
   return 0;
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ContainerSummary, StatsSample } from '@cove/shared';
+import { type ContainerSummary, formatBytes, type StatsSample } from '@cove/shared';
 import type { AgentConnection } from '../agent/agent-connection.js';
 import { CliError } from '../cli-error.js';
 import { formatTable } from '../format.js';
@@ -11,7 +11,13 @@ interface StatsRow {
   id: string;
   name: string;
   cpuPercent: number;
-  stats: Pick<StatsSample, 'memory' | 'pids'>;
+  stats: Pick<StatsSample, 'memory' | 'pids' | 'network'>;
+}
+
+/** docker stats' NET I/O: received / sent, as the container counts them. */
+function networkIo(sample: Pick<StatsSample, 'network'>): string {
+  if (!sample.network) return '--';
+  return `${formatBytes(sample.network.rxBytes)} / ${formatBytes(sample.network.txBytes)}`;
 }
 
 const mib = (bytes: number | null) =>
@@ -20,13 +26,14 @@ const mib = (bytes: number | null) =>
 function render(rows: StatsRow[], format: string | undefined): string {
   if (format === 'json') return rows.map((row) => JSON.stringify(row)).join('\n');
   return formatTable(
-    ['CONTAINER ID', 'NAME', 'CPU %', 'MEM USAGE / LIMIT', 'MEM PEAK', 'PIDS / LIMIT'],
+    ['CONTAINER ID', 'NAME', 'CPU %', 'MEM USAGE / LIMIT', 'MEM PEAK', 'NET I/O', 'PIDS / LIMIT'],
     rows.map((r) => [
       r.id.slice(0, 12),
       r.name,
       `${r.cpuPercent.toFixed(2)}%`,
       `${mib(r.stats.memory.current)} / ${mib(r.stats.memory.limit)}`,
       mib(r.stats.memory.peak),
+      networkIo(r.stats),
       `${r.stats.pids.current} / ${r.stats.pids.limit ?? 'no limit'}`,
     ]),
   );
@@ -60,7 +67,7 @@ export async function stats(agent: AgentConnection, args: string[]): Promise<num
               id: record.id,
               name: record.name,
               cpuPercent: sample.cpuPercent,
-              stats: { memory: sample.memory, pids: sample.pids },
+              stats: { memory: sample.memory, pids: sample.pids, network: sample.network },
             },
           ]
         : [],

@@ -1,6 +1,12 @@
 import { EventEmitter, on } from 'node:events';
-import { type CgroupStats, type CgroupStatsReader, cpuPercent, type Engine } from '@cove/core';
-import type { ContainerRecord, StatsSample } from '@cove/shared';
+import {
+  type CgroupStats,
+  type CgroupStatsReader,
+  cpuPercent,
+  type Engine,
+  readContainerCounters,
+} from '@cove/core';
+import type { ContainerRecord, NetworkCounters, StatsSample } from '@cove/shared';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../log.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -61,7 +67,11 @@ export function createStatsSampler(engine: Engine, events: EventBus, log: Logger
     for (const entry of tracked.values()) closeReader(entry);
   };
 
-  const sample = (record: ContainerRecord, entry: Tracked): StatsSample | null => {
+  const sample = (
+    record: ContainerRecord,
+    entry: Tracked,
+    interfaces: Map<string, NetworkCounters>,
+  ): StatsSample | null => {
     if (!entry.reader) return null;
     let stats: CgroupStats;
     let oomKills: number;
@@ -89,6 +99,10 @@ export function createStatsSampler(engine: Engine, events: EventBus, log: Logger
       pids: stats.pids,
       cpuPercent: Math.round(percent * 10) / 10,
     };
+    // The host end of its veth, which goes with the container: counters of this run only.
+    const hostInterface = record.network?.hostInterface;
+    const network = hostInterface ? interfaces.get(hostInterface) : undefined;
+    if (network) reading.network = network;
     entry.history.push(reading);
     return reading;
   };
@@ -110,8 +124,12 @@ export function createStatsSampler(engine: Engine, events: EventBus, log: Logger
           .map(({ record, entry }) => openReader(record.id, entry)),
       );
       const readings: Array<{ id: string; sample: StatsSample }> = [];
+      // One read of /proc/net/dev a tick for every container on the bridge.
+      const interfaces = live.some(({ record }) => record.network?.hostInterface)
+        ? readContainerCounters()
+        : new Map<string, NetworkCounters>();
       for (const { record, entry } of live) {
-        const reading = sample(record, entry);
+        const reading = sample(record, entry, interfaces);
         if (reading) readings.push({ id: record.id, sample: reading });
       }
       latestTick = readings;
