@@ -1,6 +1,6 @@
 import { withContextAsync } from '../errors.js';
 import type { BridgeSettings } from './bridge-settings.js';
-import { runNetworkTool } from './network-tool.js';
+import { explainMissingModule, runNetworkTool } from './network-tool.js';
 
 /** The host end's name: `veth` and the id's start, within IFNAMSIZ's 15 characters. */
 export function hostInterfaceName(id: string): string {
@@ -26,16 +26,19 @@ export function attachVeth(
 ): Promise<string> {
   const { hostInterface, mac, mtu } = plan;
   return withContextAsync(`connecting the container to ${bridge.name}`, () =>
-    runNetworkTool(
-      'ip',
-      ['-batch', '-'],
-      [
-        `link add name ${hostInterface} mtu ${mtu} type veth peer name eth0 mtu ${mtu} address ${mac} netns ${initPid}`,
-        `link set dev ${hostInterface} master ${bridge.name}`,
-        `link set dev ${hostInterface} type bridge_slave hairpin on`,
-        `link set dev ${hostInterface} up`,
-        '',
-      ].join('\n'),
+    explainMissingModule(
+      'veth',
+      runNetworkTool(
+        'ip',
+        ['-batch', '-'],
+        [
+          `link add name ${hostInterface} mtu ${mtu} type veth peer name eth0 mtu ${mtu} address ${mac} netns ${initPid}`,
+          `link set dev ${hostInterface} master ${bridge.name}`,
+          `link set dev ${hostInterface} type bridge_slave hairpin on`,
+          `link set dev ${hostInterface} up`,
+          '',
+        ].join('\n'),
+      ),
     ),
   );
 }

@@ -6,7 +6,7 @@ import { SyscallError } from '../libc/syscall-error.js';
 import type { BridgeSettings } from './bridge-settings.js';
 import { withInterfaceRequest } from './interface-request.js';
 import { macFor, parseIpv4 } from './ipv4.js';
-import { runNetworkTool } from './network-tool.js';
+import { explainMissingModule, runNetworkTool } from './network-tool.js';
 
 /** Whether interface `name` exists in this process's network namespace. */
 export function interfaceExists(libc: Libc, name: string): boolean {
@@ -29,15 +29,18 @@ export function interfaceExists(libc: Libc, name: string): boolean {
 export async function createBridge(bridge: BridgeSettings): Promise<void> {
   const { name, gateway, prefixLength } = bridge;
   await withContextAsync(`creating the bridge ${name}`, () =>
-    runNetworkTool(
-      'ip',
-      ['-batch', '-'],
-      [
-        `link add name ${name} address ${macFor(parseIpv4(gateway))} type bridge`,
-        `addr add ${gateway}/${prefixLength} dev ${name}`,
-        `link set dev ${name} up`,
-        '',
-      ].join('\n'),
+    explainMissingModule(
+      'bridge',
+      runNetworkTool(
+        'ip',
+        ['-batch', '-'],
+        [
+          `link add name ${name} address ${macFor(parseIpv4(gateway))} type bridge`,
+          `addr add ${gateway}/${prefixLength} dev ${name}`,
+          `link set dev ${name} up`,
+          '',
+        ].join('\n'),
+      ),
     ),
   );
 }

@@ -49,3 +49,15 @@ export function runNetworkTool(
     child.stdin.end(script);
   });
 }
+
+/** iproute2 says "Unknown device type" when the kernel lacks a link type's module. */
+export async function explainMissingModule(module: 'bridge' | 'veth', running: Promise<string>) {
+  try {
+    return await running;
+  } catch (error) {
+    if (!/Unknown device type/i.test((error as Error).message)) throw error;
+    throw new CoveError(
+      `the kernel has no ${module} support: load its module (modprobe ${module}) or use --network none`,
+    );
+  }
+}
