@@ -64,6 +64,7 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
  */
 function strayProcesses(initPid: number): string[] {
   const namespace = readlinkSync(`/proc/${initPid}/ns/pid`);
+  const initArgs = readFileSync(`/proc/${initPid}/cmdline`, 'utf8');
   const stray: string[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === initPid) continue;
@@ -72,7 +73,11 @@ function strayProcesses(initPid: number): string[] {
       const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent === initPid && (args[0] === 'sleep' || args.length === 0)) continue;
+      // The loop's `sleep`, a zombie, or the shell's fork caught before it execs `sleep`
+      // (it still has the shell's command line).
+      const expected =
+        args[0] === 'sleep' || args.length === 0 || args.join('\0') === initArgs.replace(/\0$/, '');
+      if (parent === initPid && expected) continue;
       stray.push(`${entry} (${args.join(' ') || 'zombie'})`);
     } catch {
       // The process ended between the listing and the read.

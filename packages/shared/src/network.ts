@@ -67,8 +67,8 @@ export function parsePortMapping(text: string): PortMapping {
     return Number(value);
   };
   const parsed = PortMappingSchema.safeParse({
-    hostIp: hostIp || undefined,
-    hostPort: hostPort ? number(hostPort, 'the host port') : undefined,
+    ...(hostIp ? { hostIp } : {}),
+    ...(hostPort ? { hostPort: number(hostPort, 'the host port') } : {}),
     containerPort: number(containerPort, 'the container port'),
     protocol,
   });

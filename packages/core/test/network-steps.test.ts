@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { containerResolvConf } from '../src/container/container-etc-files.js';
+import { leaseAddress, listLeases, releaseAddress } from '../src/network/address-leases.js';
+import { bridgeSettings } from '../src/network/bridge-settings.js';
+import { readHostRoutes } from '../src/network/host-routes.js';
+import { readContainerCounters } from '../src/network/interface-counters.js';
+import { macFor, parseIpv4, parseSubnet, subnetsOverlap } from '../src/network/ipv4.js';
+import { storeLayout } from '../src/store/store-layout.js';
+
+// The network's pure steps, on files shaped like /proc/net and a store of their own;
+// the kernel's part is in apps/agent/test/network-bridge.test.ts, inside test namespaces.
+const scratch = () => mkdtempSync(join(tmpdir(), 'cove-network-steps-'));
+
+const routeTable = (rows: string[]) =>
+  `Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n${rows.join('\n')}\n`;
+
+test("the host's routes are read from /proc/net/route, little-endian as the kernel writes them", () => {
+  const dir = scratch();
+  try {
+    const path = join(dir, 'route');
+    writeFileSync(
+      path,
+      routeTable([
+        'eth0\t00000000\t0100A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0',
+        'eth0\t0000A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0',
+        'wg0\t0000580A\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0',
+      ]),
+    );
+    const routes = readHostRoutes(path);
+    assert.deepEqual(
+      routes.map((r) => [r.interfaceName, r.destination.network, r.destination.prefixLength]),
+      [
+        ['eth0', 0, 0],
+        ['eth0', parseIpv4('192.168.0.0'), 24],
+        ['wg0', parseIpv4('10.88.0.0'), 16],
+      ],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the bridge subnet skips ranges the host routes, is kept in the store, and --bridge-subnet is checked', () => {
+  const dir = scratch();
+  try {
+    const layout = storeLayout(dir);
+    const taken = [{ interfaceName: 'wg0', destination: parseSubnet('10.88.0.0/16') }];
+    const chosen = bridgeSettings(layout, taken);
+    assert.equal(chosen.subnet, '10.89.0.0/16');
+    assert.equal(chosen.gateway, '10.89.0.1');
+    // Kept: a later route does not move it.
+    assert.equal(bridgeSettings(layout, []).subnet, '10.89.0.0/16');
+    assert.throws(
+      () => bridgeSettings(layout, taken, '10.88.128.0/20'),
+      /--bridge-subnet 10\.88\.128\.0\/20 overlaps the host's route to 10\.88\.0\.0\/16 on wg0/,
+    );
+    assert.throws(
+      () => bridgeSettings(layout, [], '10.1.2.3/16'),
+      /host bits are set \(did you mean 10\.1\.0\.0\/16\?\)/,
+    );
+    assert.equal(bridgeSettings(layout, [], '172.30.0.0/24').gateway, '172.30.0.1');
+    assert.ok(subnetsOverlap(parseSubnet('10.0.0.0/8'), parseSubnet('10.200.0.0/16')));
+    assert.ok(!subnetsOverlap(parseSubnet('10.88.0.0/16'), parseSubnet('10.89.0.0/16')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('address leases: one file each, never the gateway, never twice, released only by their holder', () => {
+  const dir = scratch();
+  try {
+    const layout = storeLayout(dir);
+    const a = leaseAddress(layout, '10.88.0.0/30', 'a'.repeat(64));
+    assert.equal(a, '10.88.0.2');
+    assert.throws(
+      () => leaseAddress(layout, '10.88.0.0/30', 'b'.repeat(64)),
+      /no free address is left in the bridge subnet 10\.88\.0\.0\/30/,
+    );
+    releaseAddress(layout, a, 'b'.repeat(64));
+    assert.deepEqual([...listLeases(layout)], [[a, 'a'.repeat(64)]]);
+    releaseAddress(layout, a, 'a'.repeat(64));
+    assert.deepEqual(readdirSync(join(dir, 'network', 'leases')), []);
+    // Many at once from one process: all different.
+    const many = Array.from({ length: 50 }, (_, i) =>
+      leaseAddress(layout, '10.88.0.0/16', String(i)),
+    );
+    assert.equal(new Set(many).size, 50);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a container's resolv.conf drops loopback servers and follows systemd-resolved's stub upstream", () => {
+  const dir = scratch();
+  try {
+    const host = join(dir, 'resolv.conf');
+    const upstream = join(dir, 'upstream.conf');
+    writeFileSync(host, 'nameserver 127.0.0.53\noptions edns0 trust-ad\nsearch example.test\n');
+    writeFileSync(upstream, 'nameserver 192.0.2.53\nnameserver 127.0.0.1\nsearch example.test\n');
+    assert.equal(
+      containerResolvConf(false, host, upstream),
+      'options edns0 trust-ad\nsearch example.test\nnameserver 192.0.2.53\n',
+    );
+    assert.match(containerResolvConf(true, host, upstream), /nameserver 127\.0\.0\.53/);
+    writeFileSync(host, 'nameserver 192.0.2.1\nnameserver 127.0.0.1\n');
+    assert.equal(containerResolvConf(false, host, upstream), 'nameserver 192.0.2.1\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a veth's host-end counters are the container's, turned around", () => {
+  const dir = scratch();
+  try {
+    const path = join(dir, 'dev');
+    writeFileSync(
+      path,
+      'Inter-|   Receive                                                |  Transmit\n' +
+        ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n' +
+        'vethabc: 1000 10 0 0 0 0 0 0 5000 50 0 0 0 0 0 0\n',
+    );
+    assert.deepEqual(readContainerCounters(path).get('vethabc'), {
+      rxBytes: 5000,
+      rxPackets: 50,
+      txBytes: 1000,
+      txPackets: 10,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a MAC is derived from the address, locally administered', () => {
+  assert.equal(macFor(parseIpv4('10.88.0.2')), '02:42:0a:58:00:02');
+});
