@@ -42,7 +42,9 @@ export async function startAgentProcess(options: {
   const log = createWriteStream(options.logPath, { flags: 'a' });
   const child = spawn(
     process.execPath,
-    [bin, '--root', options.store, 'agent', '--listen', '127.0.0.1:0'],
+    // The scenarios are not about networking: containers get only `lo`, and nothing of
+    // the machine's network is touched.
+    [bin, '--root', options.store, 'agent', '--listen', '127.0.0.1:0', '--default-network', 'none'],
     { cwd: options.repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout.pipe(log, { end: false });
