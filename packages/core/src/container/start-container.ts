@@ -276,7 +276,10 @@ export async function startContainer(
     if (outputPipes) closeOutputPipes(outputPipes);
     if (terminal !== undefined) closeQuietly(libc, terminal);
     await cgroup.remove().catch(() => {});
-    if (network) await releaseNetwork(context, record, network.record);
+    if (network) {
+      network.abandon?.();
+      await releaseNetwork(context, record, network.record);
+    }
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { withContextAsync } from '../errors.js';
 import type { BridgeSettings } from './bridge-settings.js';
-import { explainMissingModule, runNetworkTool } from './network-tool.js';
+import { explainMissingModule, type StartedNetworkTool, startNetworkTool } from './network-tool.js';
 
 /** The host end's name: `veth` and the id's start, within IFNAMSIZ's 15 characters. */
 export function hostInterfaceName(id: string): string {
@@ -23,14 +23,13 @@ export function attachVeth(
   bridge: BridgeSettings,
   initPid: number,
   plan: VethPlan,
+  ip: StartedNetworkTool = startNetworkTool('ip', ['-batch', '-']),
 ): Promise<string> {
   const { hostInterface, mac, mtu } = plan;
   return withContextAsync(`connecting the container to ${bridge.name}`, () =>
     explainMissingModule(
       'veth',
-      runNetworkTool(
-        'ip',
-        ['-batch', '-'],
+      ip.run(
         [
           `link add name ${hostInterface} mtu ${mtu} type veth peer name eth0 mtu ${mtu} address ${mac} netns ${initPid}`,
           `link set dev ${hostInterface} master ${bridge.name}`,

@@ -4,21 +4,33 @@ import { CoveError } from '../errors.js';
 /** Where the engine looks for iproute2's `ip`, nftables' `nft` and `conntrack`. */
 const searchPath = '/usr/sbin:/sbin:/usr/bin:/bin';
 
+type NetworkTool = 'ip' | 'nft' | 'conntrack';
+
+const packageOf: Record<NetworkTool, string> = {
+  ip: 'iproute2',
+  nft: 'nftables',
+  conntrack: 'conntrack',
+};
+
+export interface StartedNetworkTool {
+  /** Writes the script to the waiting tool and ends its stdin; resolves with its output. */
+  run(script: string): Promise<string>;
+}
+
 /**
- * Runs iproute2 or nftables with `script` on stdin (`ip -batch -`, `nft -f -`): one
+ * Starts iproute2 or nftables reading a script on stdin (`ip -batch -`, `nft -f -`): one
  * process per step, however many commands, and for nft one transaction that applies
- * whole or not at all. Fails with the tool's own words on stderr.
+ * whole or not at all. It starts now and waits for its script: a start spawns `ip` while
+ * the container's init is still getting ready, so the veth costs no process start later.
+ * A tool never given a script must still be run with '' (it then exits at once). A
+ * failure carries the tool's own words from stderr.
  */
-export function runNetworkTool(
-  tool: 'ip' | 'nft' | 'conntrack',
-  args: string[],
-  script = '',
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, {
-      env: { PATH: searchPath, LC_ALL: 'C' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+export function startNetworkTool(tool: NetworkTool, args: string[]): StartedNetworkTool {
+  const child = spawn(tool, args, {
+    env: { PATH: searchPath, LC_ALL: 'C' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const finished = new Promise<string>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -31,23 +43,32 @@ export function runNetworkTool(
       reject(
         new CoveError(
           error.code === 'ENOENT'
-            ? `${tool} is not installed: install ${tool === 'ip' ? 'iproute2' : tool === 'nft' ? 'nftables' : 'conntrack'} (npm start does)`
+            ? `${tool} is not installed: install ${packageOf[tool]} (npm start does)`
             : `running ${tool}: ${error.message}`,
         ),
       );
     });
     child.once('close', (code) => {
-      if (code === 0) resolve(stdout);
-      else {
-        const said = stderr.trim().split('\n').filter(Boolean).slice(0, 3).join('; ');
-        reject(
-          new CoveError(`${tool} ${args.join(' ')} failed (exit ${code}): ${said || 'no message'}`),
-        );
-      }
+      if (code === 0) return resolve(stdout);
+      const said = stderr.trim().split('\n').filter(Boolean).slice(0, 3).join('; ');
+      reject(
+        new CoveError(`${tool} ${args.join(' ')} failed (exit ${code}): ${said || 'no message'}`),
+      );
     });
-    child.stdin.on('error', () => {}); // a tool that fails early closes its stdin: close says why
-    child.stdin.end(script);
   });
+  finished.catch(() => {}); // told by run()
+  child.stdin.on('error', () => {}); // a tool that fails early closes its stdin: close says why
+  return {
+    run(script) {
+      child.stdin.end(script);
+      return finished;
+    },
+  };
+}
+
+/** Runs a network tool with `script` on stdin, start to end. */
+export function runNetworkTool(tool: NetworkTool, args: string[], script = ''): Promise<string> {
+  return startNetworkTool(tool, args).run(script);
 }
 
 /** iproute2 says "Unknown device type" when the kernel lacks a link type's module. */
