@@ -9,6 +9,7 @@ import { bridgeSettings } from '../src/network/bridge-settings.js';
 import { readHostRoutes } from '../src/network/host-routes.js';
 import { readContainerCounters } from '../src/network/interface-counters.js';
 import { macFor, parseIpv4, parseSubnet, subnetsOverlap } from '../src/network/ipv4.js';
+import { acknowledgement, newVethMessage } from '../src/network/rtnetlink-message.js';
 import { storeLayout } from '../src/store/store-layout.js';
 
 // The network's pure steps, on files shaped like /proc/net and a store of their own;
@@ -136,4 +137,35 @@ test("a veth's host-end counters are the container's, turned around", () => {
 
 test('a MAC is derived from the address, locally administered', () => {
   assert.equal(macFor(parseIpv4('10.88.0.2')), '02:42:0a:58:00:02');
+});
+
+test('a veth request is one aligned rtnetlink message, and an acknowledgement gives its errno back', () => {
+  const request = newVethMessage(
+    {
+      hostName: 'vethabc',
+      mtu: 1400,
+      bridgeIndex: 7,
+      peerName: 'eth0',
+      peerMac: '02:42:0a:58:00:02',
+      peerNamespacePid: 42,
+    },
+    9,
+  );
+  assert.equal(request.readUInt32LE(0), request.length, 'nlmsg_len is the whole message');
+  assert.equal(request.length % 4, 0);
+  assert.equal(request.readUInt32LE(8), 9, 'the sequence number');
+  assert.ok(request.includes(Buffer.from('vethabc\0')) && request.includes(Buffer.from('veth\0')));
+  assert.ok(request.includes(Buffer.from([0x02, 0x42, 0x0a, 0x58, 0x00, 0x02])));
+  // NLMSG_ERROR for sequence 9 carrying -EEXIST, after another message's answer.
+  const answer = (sequence: number, error: number) => {
+    const buffer = Buffer.alloc(36);
+    buffer.writeUInt32LE(36, 0);
+    buffer.writeUInt16LE(2, 4);
+    buffer.writeUInt32LE(sequence, 8);
+    buffer.writeInt32LE(error, 16);
+    return buffer;
+  };
+  assert.equal(acknowledgement(Buffer.concat([answer(8, 0), answer(9, -17)]), 9), 17);
+  assert.equal(acknowledgement(answer(9, 0), 9), 0);
+  assert.equal(acknowledgement(answer(8, 0), 9), undefined);
 });

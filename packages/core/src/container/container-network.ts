@@ -28,7 +28,7 @@ import { chooseHostPorts } from '../network/host-ports.js';
 import { defaultRouteMtu, readHostRoutes } from '../network/host-routes.js';
 import type { InitNetwork } from '../network/init-network.js';
 import { macFor, parseIpv4 } from '../network/ipv4.js';
-import { runNetworkTool, startNetworkTool } from '../network/network-tool.js';
+import { runNetworkTool } from '../network/network-tool.js';
 import type { StoreLayout } from '../store/store-layout.js';
 import { findRecord, listRecords } from './container-store.js';
 import type { EngineContext } from './engine-context.js';
@@ -41,8 +41,6 @@ export interface StartNetwork {
   record: ContainerNetwork;
   /** The host's side once the init has its network namespace (bridge only). */
   connect?(initPid: number): Promise<void>;
-  /** Ends what prepareNetwork started for `connect` if the start fails before it. */
-  abandon?(): void;
 }
 
 const isLive = (record: ContainerRecord) =>
@@ -165,9 +163,6 @@ export async function prepareNetwork(
     throw error;
   }
   const mtu = defaultRouteMtu(libc, readHostRoutes());
-  // Spawned now, fed when the init asks: its start overlaps the init's.
-  const ip = startNetworkTool('ip', ['-batch', '-']);
-  let connected = false;
   return {
     init: {
       kind: 'bridge',
@@ -179,13 +174,7 @@ export async function prepareNetwork(
       },
     },
     record: network,
-    connect: async (initPid) => {
-      connected = true;
-      await attachVeth(bridge, initPid, { hostInterface, mac, mtu }, ip);
-    },
-    abandon: () => {
-      if (!connected) void ip.run('').catch(() => {});
-    },
+    connect: async (initPid) => attachVeth(libc, bridge, initPid, { hostInterface, mac, mtu }),
   };
 }
 

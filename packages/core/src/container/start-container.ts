@@ -276,10 +276,7 @@ export async function startContainer(
     if (outputPipes) closeOutputPipes(outputPipes);
     if (terminal !== undefined) closeQuietly(libc, terminal);
     await cgroup.remove().catch(() => {});
-    if (network) {
-      network.abandon?.();
-      await releaseNetwork(context, record, network.record);
-    }
+    if (network) await releaseNetwork(context, record, network.record);
     throw error;
   }
 }

@@ -110,6 +110,11 @@ export const SIOCGIFINDEX = 0x8933;
 export const SIOCADDRT = 0x890b;
 export const RTF_UP = 0x1;
 export const RTF_GATEWAY = 0x2;
+// netlink(7) and rtnetlink(7): the kernel's own interface for links, and its messages.
+export const AF_NETLINK = 16;
+export const SOCK_RAW = 3;
+export const SOCK_CLOEXEC = 0x80000;
+export const NETLINK_ROUTE = 0;
 
 // ioctl(2_tty) and pts(4): unlock a PTY master, read its number, size it, take it as the
 // controlling terminal.

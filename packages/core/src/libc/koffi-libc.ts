@@ -59,6 +59,8 @@ const c = {
   signal: lib.func('void *signal(int sig, void *handler)'),
   sigprocmask: lib.func('int sigprocmask(int how, void *set, void *oldset)'),
   socket: lib.func('int socket(int domain, int type, int protocol)'),
+  send: lib.func('long send(int fd, const void *buf, size_t len, int flags)'),
+  recv: lib.func('long recv(int fd, void *buf, size_t len, int flags)'),
   ioctl: lib.func('int ioctl(int fd, unsigned long request, ...)'),
   strerror: lib.func('const char *strerror(int errnum)'),
   syscall: lib.func('long syscall(long number, ...)'),
@@ -305,6 +307,15 @@ export const koffiLibc: Libc = {
   },
   socket(domain, type, protocol) {
     return check(c.socket(domain, type, protocol), 'socket', `${domain}, ${type}`);
+  },
+  send(fd, message, what) {
+    return check(c.send(fd, message, message.length, 0), 'send', q(what));
+  },
+  recv(fd, buffer, what) {
+    return check(c.recv(fd, buffer, buffer.length, 0), 'recv', q(what));
+  },
+  strerror(errno) {
+    return c.strerror(errno) as string;
   },
   ioctl(fd, request, arg, what) {
     return check(c.ioctl(fd, request, 'void *', arg), 'ioctl', `${q(what)}, ${hex(request)}`);

@@ -90,6 +90,12 @@ export interface Libc {
   /** Unblocks every signal for this thread (sigprocmask(SIG_SETMASK, empty)). */
   unblockAllSignals(): void;
   socket(domain: number, type: number, protocol: number): number;
+  /** send(2) of the whole buffer (a netlink request); returns the bytes sent. */
+  send(fd: number, message: Buffer, what: string): number;
+  /** recv(2) into the buffer; returns the bytes received (a netlink answer). */
+  recv(fd: number, buffer: Buffer, what: string): number;
+  /** The C library's words for an errno a kernel answer carried (netlink's are not in errno). */
+  strerror(errno: number): string;
   /** ioctl with a pointer argument; the buffer is read and written in place. */
   ioctl(fd: number, request: number, arg: Buffer, what: string): number;
   /** ioctl with an int argument (TIOCGPTPEER's open flags); returns what the call returns. */

@@ -1,6 +1,10 @@
-import { withContextAsync } from '../errors.js';
+import { CoveError, withContext } from '../errors.js';
+import type { Libc } from '../libc/libc.js';
+import { SyscallError } from '../libc/syscall-error.js';
 import type { BridgeSettings } from './bridge-settings.js';
-import { explainMissingModule, type StartedNetworkTool, startNetworkTool } from './network-tool.js';
+import { interfaceIndex } from './host-bridge.js';
+import { withRouteNetlink } from './rtnetlink.js';
+import { hairpinMessage, newVethMessage } from './rtnetlink-message.js';
 
 /** The host end's name: `veth` and the id's start, within IFNAMSIZ's 15 characters. */
 export function hostInterfaceName(id: string): string {
@@ -14,30 +18,50 @@ export interface VethPlan {
 }
 
 /**
- * Seed 004's veth pair, in one `ip -batch`: the container's end is born in the init's
- * network namespace as `eth0` (no rename or move afterwards), the host's end joins the
- * bridge with hairpin on, so a container can reach its own published port, and goes up.
- * The pair dies with the namespace: a container that ends leaves no veth behind.
+ * Seed 004's veth pair, as two rtnetlink requests from this process (no program to start
+ * on the way to every container's start): the pair, with the container's end born in the
+ * init's network namespace as `eth0` (no rename or move afterwards) and the host's end on
+ * the bridge and up; then hairpin on that bridge port, so a container can reach its own
+ * published port. The pair dies with the namespace: a container that ends leaves no veth.
  */
 export function attachVeth(
+  libc: Libc,
   bridge: BridgeSettings,
   initPid: number,
   plan: VethPlan,
-  ip: StartedNetworkTool = startNetworkTool('ip', ['-batch', '-']),
-): Promise<string> {
+): void {
   const { hostInterface, mac, mtu } = plan;
-  return withContextAsync(`connecting the container to ${bridge.name}`, () =>
-    explainMissingModule(
-      'veth',
-      ip.run(
-        [
-          `link add name ${hostInterface} mtu ${mtu} type veth peer name eth0 mtu ${mtu} address ${mac} netns ${initPid}`,
-          `link set dev ${hostInterface} master ${bridge.name}`,
-          `link set dev ${hostInterface} type bridge_slave hairpin on`,
-          `link set dev ${hostInterface} up`,
-          '',
-        ].join('\n'),
-      ),
-    ),
-  );
+  withContext(`connecting the container to ${bridge.name}`, () => {
+    const bridgeIndex = interfaceIndex(libc, bridge.name);
+    try {
+      withRouteNetlink(libc, (request, nextSequence) => {
+        request(
+          newVethMessage(
+            {
+              hostName: hostInterface,
+              mtu,
+              bridgeIndex,
+              peerName: 'eth0',
+              peerMac: mac,
+              peerNamespacePid: initPid,
+            },
+            nextSequence(),
+          ),
+          `veth ${hostInterface} with eth0 in the namespace of PID ${initPid}`,
+        );
+        request(
+          hairpinMessage(interfaceIndex(libc, hostInterface), nextSequence()),
+          `hairpin on ${hostInterface}`,
+        );
+      });
+    } catch (error) {
+      // The kernel answers EOPNOTSUPP for a link kind it has no module for.
+      if (error instanceof SyscallError && error.code === 'EOPNOTSUPP') {
+        throw new CoveError(
+          'the kernel has no veth support: load its module (modprobe veth) or use --network none',
+        );
+      }
+      throw error;
+    }
+  });
 }

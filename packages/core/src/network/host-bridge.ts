@@ -8,6 +8,14 @@ import { withInterfaceRequest } from './interface-request.js';
 import { macFor, parseIpv4 } from './ipv4.js';
 import { explainMissingModule, runNetworkTool } from './network-tool.js';
 
+/** The index of interface `name` in this process's network namespace. */
+export function interfaceIndex(libc: Libc, name: string): number {
+  return withInterfaceRequest(libc, name, ({ socket, buffer }) => {
+    libc.ioctl(socket, SIOCGIFINDEX, buffer, name);
+    return buffer.readInt32LE(16);
+  });
+}
+
 /** Whether interface `name` exists in this process's network namespace. */
 export function interfaceExists(libc: Libc, name: string): boolean {
   return withInterfaceRequest(libc, name, ({ socket, buffer }) => {

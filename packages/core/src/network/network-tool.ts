@@ -12,20 +12,12 @@ const packageOf: Record<NetworkTool, string> = {
   conntrack: 'conntrack',
 };
 
-export interface StartedNetworkTool {
-  /** Writes the script to the waiting tool and ends its stdin; resolves with its output. */
-  run(script: string): Promise<string>;
-}
-
 /**
- * Starts iproute2 or nftables reading a script on stdin (`ip -batch -`, `nft -f -`): one
+ * Runs iproute2 or nftables with `script` on stdin (`ip -batch -`, `nft -f -`): one
  * process per step, however many commands, and for nft one transaction that applies
- * whole or not at all. It starts now and waits for its script: a start spawns `ip` while
- * the container's init is still getting ready, so the veth costs no process start later.
- * A tool never given a script must still be run with '' (it then exits at once). A
- * failure carries the tool's own words from stderr.
+ * whole or not at all. A failure carries the tool's own words from stderr.
  */
-export function startNetworkTool(tool: NetworkTool, args: string[]): StartedNetworkTool {
+export function runNetworkTool(tool: NetworkTool, args: string[], script = ''): Promise<string> {
   const child = spawn(tool, args, {
     env: { PATH: searchPath, LC_ALL: 'C' },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -56,23 +48,13 @@ export function startNetworkTool(tool: NetworkTool, args: string[]): StartedNetw
       );
     });
   });
-  finished.catch(() => {}); // told by run()
   child.stdin.on('error', () => {}); // a tool that fails early closes its stdin: close says why
-  return {
-    run(script) {
-      child.stdin.end(script);
-      return finished;
-    },
-  };
-}
-
-/** Runs a network tool with `script` on stdin, start to end. */
-export function runNetworkTool(tool: NetworkTool, args: string[], script = ''): Promise<string> {
-  return startNetworkTool(tool, args).run(script);
+  child.stdin.end(script);
+  return finished;
 }
 
 /** iproute2 says "Unknown device type" when the kernel lacks a link type's module. */
-export async function explainMissingModule(module: 'bridge' | 'veth', running: Promise<string>) {
+export async function explainMissingModule(module: 'bridge', running: Promise<string>) {
   try {
     return await running;
   } catch (error) {
