@@ -7,7 +7,6 @@ import {
 } from '@cove/shared';
 import { CoveError, withContextAsync } from '../errors.js';
 import type { StoredImage } from '../image/image-config.js';
-import type { Libc } from '../libc/libc.js';
 import { leaseAddress, listLeases, releaseAddress } from '../network/address-leases.js';
 import { type BridgeSettings, bridgeSettings, bridgeWasSetUp } from '../network/bridge-settings.js';
 import { attachVeth, hostInterfaceName } from '../network/container-veth.js';
