@@ -379,3 +379,26 @@ test('an agent refuses a --bridge-subnet that overlaps a host route, in one line
   );
   await net.startAgent();
 });
+
+test('a host without nftables gets one clear line at a bridge start, and nothing is made', async () => {
+  const ids = net.cove(['ps', '-aq']).stdout.trim().split('\n').filter(Boolean);
+  if (ids.length) net.cove(['rm', '-f', ...ids]);
+  await net.stopAgent();
+  await net.startAgent([], { withoutSbin: true });
+  try {
+    const result = net.cove(['run', '--rm', '-p', '8080:80', 'netlab', 'true']);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /nft is not installed: install nftables/);
+    assert.equal(result.stderr.trim().split('\n').length, 1, `one line: ${result.stderr}`);
+    assert.equal(net.cove(['ps', '-aq']).stdout.trim(), '', 'no half-made container');
+    assert.deepEqual(leases(), []);
+    assert.deepEqual(hostVeths(), []);
+    assert.doesNotMatch(net.inside('host', ['ip', '-o', 'link']).stdout, /cove0/);
+    assert.doesNotMatch(net.inside('host', ['nft', 'list', 'tables']).stdout, /cove/);
+    // --network none needs none of it.
+    assert.equal(net.cove(['run', '--rm', '--network', 'none', 'netlab', 'true']).code, 0);
+  } finally {
+    await net.stopAgent();
+    await net.startAgent();
+  }
+});

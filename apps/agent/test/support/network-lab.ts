@@ -75,25 +75,42 @@ export async function startNetworkLab() {
   let agent: ChildProcess | undefined;
   let agentExited: Promise<void> = Promise.resolve();
 
-  const startAgent = async (extraArgs: string[] = []) => {
-    const child = spawn(
+  /**
+   * Starts the agent in the "host" namespace. `withoutSbin` hides /usr/sbin (nft and
+   * conntrack) from it behind an empty tmpfs in a mount namespace of its own: a host
+   * without nftables. Each wrapper execs the next, so the child's PID is the agent's.
+   */
+  const startAgent = async (extraArgs: string[] = [], { withoutSbin = false } = {}) => {
+    const agentCommand = [
       'nsenter',
-      [
-        `--net=${nsPath('host')}`,
-        '--',
-        process.execPath,
-        coveBin,
-        'agent',
-        '--root',
-        root,
-        '--listen',
-        '127.0.0.1:0',
-        '--socket',
-        socket,
-        ...extraArgs,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+      `--net=${nsPath('host')}`,
+      '--',
+      process.execPath,
+      coveBin,
+      'agent',
+      '--root',
+      root,
+      '--listen',
+      '127.0.0.1:0',
+      '--socket',
+      socket,
+      ...extraArgs,
+    ];
+    const [program = 'nsenter', ...args] = withoutSbin
+      ? [
+          'unshare',
+          '--mount',
+          '--propagation',
+          'private',
+          '--',
+          'sh',
+          '-c',
+          'mount -t tmpfs -o ro tmpfs /usr/sbin && exec "$@"',
+          'sh',
+          ...agentCommand,
+        ]
+      : agentCommand;
+    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     agent = child;
     agentExited = new Promise((resolve) => child.once('exit', () => resolve()));
     let output = '';
@@ -200,6 +217,7 @@ export function buildLabImage(): { archive: string; remove(): void } {
     'nc',
     'grep',
     'timeout',
+    'true',
   ])
     symlinkSync('busybox', join(rootfs, 'bin', applet));
   copyFileSync('/bin/nc.openbsd', join(rootfs, 'bin', 'nc.openbsd'));

@@ -69,11 +69,22 @@ function readyBridge(context: EngineContext): Promise<BridgeSettings> {
   const { network, layout, libc } = context;
   network.bridgeReady ??= (async () => {
     const bridge = bridgeSettings(layout, readHostRoutes(), network.bridgeSubnet);
-    if (!interfaceExists(libc, bridge.name)) await createBridge(bridge);
-    setBridgeSysctls(bridge);
+    // The table first (it names the bridge, which need not exist yet): a host without
+    // nft is refused before anything is made.
+    const forwards = runningForwards(layout);
     await withContextAsync("writing Cove's firewall table", () =>
-      applyFirewallTable(bridge, runningForwards(layout)),
+      applyFirewallTable(bridge, forwards),
     );
+    if (!interfaceExists(libc, bridge.name)) {
+      try {
+        await createBridge(bridge);
+      } catch (error) {
+        // With no container on the bridge the table just written has no use: it goes too.
+        if (!holdsAnAddress(layout)) await removeFirewallTable().catch(() => {});
+        throw error;
+      }
+    }
+    setBridgeSysctls(bridge);
     return bridge;
   })();
   // A failure is not kept: the next start tries again (the user may have installed nft).
