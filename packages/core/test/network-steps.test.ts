@@ -6,11 +6,14 @@ import { test } from 'node:test';
 import { containerResolvConf } from '../src/container/container-etc-files.js';
 import { leaseAddress, listLeases, releaseAddress } from '../src/network/address-leases.js';
 import { bridgeSettings } from '../src/network/bridge-settings.js';
+import { attachVeth } from '../src/network/container-veth.js';
 import { readHostRoutes } from '../src/network/host-routes.js';
 import { readContainerCounters } from '../src/network/interface-counters.js';
 import { macFor, parseIpv4, parseSubnet, subnetsOverlap } from '../src/network/ipv4.js';
+import { explainMissingModule } from '../src/network/network-tool.js';
 import { acknowledgement, newVethMessage } from '../src/network/rtnetlink-message.js';
 import { storeLayout } from '../src/store/store-layout.js';
+import { recordingLibc } from './support/recording-libc.js';
 
 // The network's pure steps, on files shaped like /proc/net and a store of their own;
 // the kernel's part is in apps/agent/test/network-bridge.test.ts, inside test namespaces.
@@ -157,15 +160,59 @@ test('a veth request is one aligned rtnetlink message, and an acknowledgement gi
   assert.ok(request.includes(Buffer.from('vethabc\0')) && request.includes(Buffer.from('veth\0')));
   assert.ok(request.includes(Buffer.from([0x02, 0x42, 0x0a, 0x58, 0x00, 0x02])));
   // NLMSG_ERROR for sequence 9 carrying -EEXIST, after another message's answer.
-  const answer = (sequence: number, error: number) => {
-    const buffer = Buffer.alloc(36);
-    buffer.writeUInt32LE(36, 0);
-    buffer.writeUInt16LE(2, 4);
-    buffer.writeUInt32LE(sequence, 8);
-    buffer.writeInt32LE(error, 16);
-    return buffer;
-  };
+  const answer = netlinkAnswer;
   assert.equal(acknowledgement(Buffer.concat([answer(8, 0), answer(9, -17)]), 9), 17);
   assert.equal(acknowledgement(answer(9, 0), 9), 0);
   assert.equal(acknowledgement(answer(8, 0), 9), undefined);
+});
+
+/** An NLMSG_ERROR for `sequence` carrying `error` (0, or minus an errno). */
+function netlinkAnswer(sequence: number, error: number): Buffer {
+  const buffer = Buffer.alloc(36);
+  buffer.writeUInt32LE(36, 0);
+  buffer.writeUInt16LE(2, 4);
+  buffer.writeUInt32LE(sequence, 8);
+  buffer.writeInt32LE(error, 16);
+  return buffer;
+}
+
+test('a kernel without veth or bridge support is named in one line that says what to do', async () => {
+  // The kernel answers RTM_NEWLINK for a link kind it has no module for with EOPNOTSUPP.
+  const recording = recordingLibc();
+  const libc = new Proxy(recording.libc, {
+    get(target, property, receiver) {
+      if (property !== 'recv') return Reflect.get(target, property, receiver);
+      return (_fd: number, buffer: Buffer) => netlinkAnswer(1, -95).copy(buffer);
+    },
+  });
+  const bridge = bridgeSettings(storeLayout(scratch()), [], '10.88.0.0/16');
+  assert.throws(
+    () =>
+      attachVeth(libc, bridge, 42, {
+        hostInterface: 'vethabc',
+        mac: '02:42:0a:58:00:02',
+        mtu: 1500,
+      }),
+    /connecting the container to cove0: the kernel has no veth support: load its module \(modprobe veth\) or use --network none/,
+  );
+  const netlinkSocket = recording.calls.find((c) => c.call === 'socket' && c.args[0] === 16);
+  assert.ok(netlinkSocket, 'a route netlink socket was opened');
+  assert.ok(
+    recording.calls.some((c) => c.call === 'close'),
+    'and closed',
+  );
+
+  // `ip link add cove0 type bridge` says "Unknown device type" without the bridge module.
+  await assert.rejects(
+    explainMissingModule(
+      'bridge',
+      Promise.reject(new Error('ip -batch - failed (exit 1): Error: Unknown device type.')),
+    ),
+    /^CoveError: the kernel has no bridge support: load its module \(modprobe bridge\) or use --network none$/,
+  );
+  // Other failures keep their own words.
+  await assert.rejects(
+    explainMissingModule('bridge', Promise.reject(new Error('RTNETLINK answers: File exists'))),
+    /File exists/,
+  );
 });

@@ -31,6 +31,7 @@ export function recordingLibc() {
     ENODEV: 19,
     EPERM: 1,
     ENOSYS: 38,
+    EOPNOTSUPP: 95,
   };
 
   const handler: ProxyHandler<Libc> = {
