@@ -1,4 +1,4 @@
-import type { ContainerSummary } from '@cove/shared';
+import { type ContainerSummary, formatPublishedPort } from '@cove/shared';
 import Link from 'next/link';
 import { formatBytes } from '~/format/format-bytes';
 import { formatDuration } from '~/format/format-duration';
@@ -35,6 +35,9 @@ export function ContainerRow({
       </td>
       <td title={record.spec.image}>
         <span className="mono">{record.spec.image}</span>
+      </td>
+      <td data-testid="row-ports">
+        <PublishedPorts record={record} active={active} />
       </td>
       <td>
         <StateBadge
@@ -96,5 +99,30 @@ export function ContainerRow({
         <ContainerActions id={record.id} name={record.name} status={state.status} variant="row" />
       </td>
     </tr>
+  );
+}
+
+/** The ports a running container publishes, `8080→80/tcp` each; the host address on hover. */
+function PublishedPorts({
+  record,
+  active,
+}: {
+  record: ContainerSummary['record'];
+  active: boolean;
+}) {
+  const ports = active ? (record.network?.ports ?? []) : [];
+  if (ports.length === 0) return <span className="muted">—</span>;
+  return (
+    <span className={styles.ports}>
+      {ports.map((published) => (
+        <span
+          key={`${published.hostIp}:${published.hostPort}/${published.protocol}`}
+          className="mono"
+          title={formatPublishedPort(published)}
+        >
+          {published.hostPort}→{published.containerPort}/{published.protocol}
+        </span>
+      ))}
+    </span>
   );
 }

@@ -150,10 +150,11 @@ export function ContainersPage() {
             <table className="table" data-testid="containers-table">
               <colgroup>
                 <col />
-                <col style={{ width: '12%' }} />
-                <col style={{ width: '134px' }} />
-                <col style={{ width: '116px' }} />
-                <col style={{ width: '180px' }} />
+                <col style={{ width: '10%' }} />
+                <col style={{ width: '104px' }} />
+                <col style={{ width: '120px' }} />
+                <col style={{ width: '96px' }} />
+                <col style={{ width: '168px' }} />
                 <col style={{ width: '76px' }} />
                 <col style={{ width: '66px' }} />
                 <col style={{ width: '156px' }} />
@@ -162,6 +163,7 @@ export function ContainersPage() {
                 <tr>
                   <th scope="col">Name</th>
                   <th scope="col">Image</th>
+                  <th scope="col">Ports</th>
                   <th scope="col">State</th>
                   <th scope="col">Uptime</th>
                   <th scope="col">

@@ -33,6 +33,15 @@ export function coveRunCommand(values: CreateFormValues): string {
   for (const line of lines(values.tmpfs)) args.push('--tmpfs', line);
   for (const line of lines(values.devices)) args.push('--device', line);
   flag('--oom-score-adj', values.oomScoreAdj);
+  // The bridge is the default, as in Docker: only the other modes are spelled out.
+  if (values.network === 'container') {
+    args.push('--network', `container:${values.networkContainer.trim() || 'NAME'}`);
+  } else if (values.network !== 'bridge') {
+    args.push('--network', values.network);
+  } else {
+    for (const line of lines(values.ports)) args.push('-p', line);
+    if (values.publishAll) args.push('-P');
+  }
   if (values.restart !== 'no') {
     const retries = values.restartRetries.trim();
     args.push(

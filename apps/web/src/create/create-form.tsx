@@ -16,6 +16,7 @@ import {
   type TextField,
 } from './form-values';
 import { ImageField } from './image-field';
+import { NetworkSection } from './network-section';
 import { SecuritySection } from './security-section';
 import { serverErrorFields } from './server-errors';
 import { specFromForm } from './spec-from-form';
@@ -40,6 +41,8 @@ const fieldOrder: TextField[] = [
   'tmpfs',
   'devices',
   'oomScoreAdj',
+  'networkContainer',
+  'ports',
   'restart',
   'restartRetries',
 ];
@@ -372,6 +375,8 @@ export function CreateForm({ initialImage }: { initialImage: string | null }) {
             </div>
           </div>
         </section>
+
+        <NetworkSection values={values} set={set} text={text} errorFor={errorFor} />
 
         <SecuritySection values={values} set={set} text={text} errorFor={errorFor} />
 

@@ -26,6 +26,13 @@ export interface CreateFormValues {
   devices: string;
   oomScoreAdj: string;
   readOnly: boolean;
+  /** `--network`: the mode, and for `container` the container whose network it joins. */
+  network: 'bridge' | 'none' | 'host' | 'container';
+  networkContainer: string;
+  /** One [HOSTIP:][HOSTPORT:]CONTAINERPORT[/udp] per line, as `-p` takes it. */
+  ports: string;
+  /** `-P`: every port the image exposes, each on a free host port. */
+  publishAll: boolean;
   restart: RestartPolicy['name'];
   restartRetries: string;
   tty: boolean;
@@ -61,6 +68,10 @@ export const initialFormValues: CreateFormValues = {
   devices: '',
   oomScoreAdj: '',
   readOnly: false,
+  network: 'bridge',
+  networkContainer: '',
+  ports: '',
+  publishAll: false,
   restart: 'no',
   restartRetries: '',
   tty: false,

@@ -23,10 +23,12 @@ const topFields: Record<string, TextField> = {
   tmpfs: 'tmpfs',
   devices: 'devices',
   oomScoreAdj: 'oomScoreAdj',
+  network: 'networkContainer',
+  ports: 'ports',
 };
 
 /** Lists the form shows one entry per line. */
-const lineFields = new Set<PropertyKey>(['env', 'volumes', 'tmpfs', 'devices']);
+const lineFields = new Set<PropertyKey>(['env', 'volumes', 'tmpfs', 'devices', 'ports']);
 
 export interface PathIssue {
   path: readonly PropertyKey[];

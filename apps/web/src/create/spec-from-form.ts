@@ -3,7 +3,10 @@ import {
   type ContainerSpecInput,
   ContainerSpecSchema,
   type DeviceMapping,
+  type NetworkMode,
+  type PortMapping,
   parseDevice,
+  parsePortMapping,
   parseSize,
   parseTmpfs,
   parseVolume,
@@ -46,6 +49,8 @@ export function specFromForm(values: CreateFormValues): SpecResult {
 
   const tmpfs = parseLines(values.tmpfs, parseTmpfs, 'tmpfs', errors);
   const devices = parseLines(values.devices, parseDevice, 'devices', errors);
+  const ports = parseLines(values.ports, parsePortMapping, 'ports', errors);
+  const network = networkMode(values, errors);
   const oomScoreAdj = signedNumber(values.oomScoreAdj, errors);
 
   const pids = wholeNumber(values.pids, 'pids', errors, 'a number of processes, like 64');
@@ -70,6 +75,11 @@ export function specFromForm(values: CreateFormValues): SpecResult {
     tmpfs,
     devices,
     oomScoreAdj,
+    network,
+    // Ports are published on the bridge only: with another mode the fields are hidden,
+    // and what they held is not sent.
+    ports: network === 'bridge' ? ports : [],
+    publishAll: network === 'bridge' && values.publishAll,
     limits: {
       memory: text(values.memory),
       memorySwap: text(values.memorySwap),
@@ -104,10 +114,10 @@ function lines(text: string): string[] {
 }
 
 /** Each line through a shared parser; the first bad line is the field's error. */
-function parseLines<T extends TmpfsMount | DeviceMapping>(
+function parseLines<T extends TmpfsMount | DeviceMapping | PortMapping>(
   text: string,
   parse: (line: string) => T,
-  field: 'tmpfs' | 'devices',
+  field: 'tmpfs' | 'devices' | 'ports',
   errors: FieldErrors,
 ): T[] {
   const parsed: T[] = [];
@@ -119,6 +129,14 @@ function parseLines<T extends TmpfsMount | DeviceMapping>(
     }
   });
   return parsed;
+}
+
+/** The form's network choice as the spec's mode; `container` needs the name it joins. */
+function networkMode(values: CreateFormValues, errors: FieldErrors): NetworkMode {
+  if (values.network !== 'container') return values.network;
+  const name = values.networkContainer.trim();
+  if (!name) errors.networkContainer = 'name the container whose network this one joins';
+  return `container:${name}`;
 }
 
 function signedNumber(value: string, errors: FieldErrors): number | undefined {

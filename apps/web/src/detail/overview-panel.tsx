@@ -10,6 +10,7 @@ import { Banner } from '~/ui/banner';
 import { CopyButton } from '~/ui/copy-button';
 import { useNow } from '~/ui/use-now';
 import { Fact } from './fact';
+import { NetworkCard } from './network-card';
 import styles from './overview-panel.module.css';
 import { SecurityCard } from './security-card';
 
@@ -135,6 +136,8 @@ export function OverviewPanel({ record }: { record: ContainerRecord }) {
             </Fact>
           </dl>
         </section>
+
+        <NetworkCard record={record} />
 
         <SecurityCard record={record} />
 

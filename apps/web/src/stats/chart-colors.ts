@@ -6,6 +6,8 @@ export const chartColorNames = [
   '--chart-limit',
   '--chart-pids',
   '--chart-cpu',
+  '--chart-rx',
+  '--chart-tx',
   '--chart-grid',
   '--chart-axis',
 ] as const;

@@ -20,6 +20,9 @@ export class StatsBuffer {
   readonly pids: (number | null)[] = [];
   readonly pidsLimit: (number | null)[] = [];
   readonly cpu: (number | null)[] = [];
+  /** Bytes a second received and sent, from the counters' change since the sample before. */
+  readonly rxRate: (number | null)[] = [];
+  readonly txRate: (number | null)[] = [];
   latest: StatsSample | null = null;
 
   private get columns() {
@@ -32,6 +35,8 @@ export class StatsBuffer {
       this.pids,
       this.pidsLimit,
       this.cpu,
+      this.rxRate,
+      this.txRate,
     ];
   }
 
@@ -56,6 +61,9 @@ export class StatsBuffer {
     this.pids.push(sample.pids.current);
     this.pidsLimit.push(sample.pids.limit);
     this.cpu.push(sample.cpuPercent);
+    const previous = this.latest;
+    this.rxRate.push(rate(previous, sample, 'rxBytes'));
+    this.txRate.push(rate(previous, sample, 'txBytes'));
     this.latest = sample;
     this.trim(seconds - historySeconds);
     return true;
@@ -71,4 +79,21 @@ export class StatsBuffer {
     while (drop < this.x.length && (this.x[drop] as number) < oldest) drop++;
     if (drop > 0) for (const column of this.columns) column.splice(0, drop);
   }
+}
+
+/**
+ * A counter's change per second between two samples; null without an interface, across
+ * a gap, or when the counter went back (a restart gives the container a new interface).
+ */
+function rate(
+  previous: StatsSample | null,
+  sample: StatsSample,
+  counter: 'rxBytes' | 'txBytes',
+): number | null {
+  const before = previous?.network?.[counter];
+  const now = sample.network?.[counter];
+  if (previous === null || before === undefined || now === undefined || now < before) return null;
+  const seconds = (sample.t - previous.t) / 1000;
+  if (seconds <= 0 || seconds > gapSeconds) return null;
+  return (now - before) / seconds;
 }

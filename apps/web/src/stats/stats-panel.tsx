@@ -7,6 +7,7 @@ import { useNow } from '~/ui/use-now';
 import { chartColorNames } from './chart-colors';
 import { CpuChart } from './cpu-chart';
 import { MemoryChart } from './memory-chart';
+import { NetworkChart } from './network-chart';
 import { PidsChart } from './pids-chart';
 import styles from './stats-panel.module.css';
 import { useContainerMarks } from './use-container-marks';
@@ -31,6 +32,8 @@ export function StatsPanel({ record }: { record: ContainerRecord }) {
   const end = Math.floor((now + series.skewMs) / 1000);
   const xRange: [number, number] = [end - windowSeconds, end];
   const syncKey = `stats-${record.id}`;
+  // Only the bridge gives a container an interface of its own to count.
+  const hasInterface = (record.network?.mode ?? record.spec.network ?? 'bridge') === 'bridge';
   const empty = !series.loading && series.buffer.x.length === 0;
   const common = {
     buffer: series.buffer,
@@ -82,6 +85,7 @@ export function StatsPanel({ record }: { record: ContainerRecord }) {
           <MemoryChart {...common} colors={colors} />
           <PidsChart {...common} colors={colors} />
           <CpuChart {...common} colors={colors} cpuLimit={record.spec.limits.cpus} />
+          {hasInterface ? <NetworkChart {...common} colors={colors} /> : null}
         </div>
       ) : (
         <div className={styles.chartsPlaceholder} />
