@@ -17,6 +17,14 @@ export interface ContainerRecord {
     limits: { memory?: number; pids?: number };
     readOnly?: boolean;
     tmpfs?: Array<{ target: string; options: string[] }>;
+    network?: string;
+    ports?: Array<{ hostIp?: string; hostPort?: number; containerPort: number; protocol: string }>;
+  };
+  /** Where it is on its network while it runs. */
+  network?: {
+    mode: string;
+    address?: string;
+    ports: Array<{ hostIp: string; hostPort: number; containerPort: number; protocol: string }>;
   };
   /** The capabilities its root holds, after --cap-add and --cap-drop. */
   capabilities?: string[];

@@ -42,9 +42,9 @@ export async function startAgentProcess(options: {
   const log = createWriteStream(options.logPath, { flags: 'a' });
   const child = spawn(
     process.execPath,
-    // The scenarios are not about networking: containers get only `lo`, and nothing of
-    // the machine's network is touched.
-    [bin, '--root', options.store, 'agent', '--listen', '127.0.0.1:0', '--default-network', 'none'],
+    // The suite runs in a network namespace of its own (support/in-network-namespace.sh):
+    // containers get the bridge, as they do for a person, and it is made in there.
+    [bin, '--root', options.store, 'agent', '--listen', '127.0.0.1:0'],
     { cwd: options.repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout.pipe(log, { end: false });

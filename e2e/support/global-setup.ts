@@ -14,6 +14,7 @@ import {
   remainingCgroups,
   storedContainerIds,
 } from './leftovers';
+import { leftInOuterNamespace, ownNetworkNamespace } from './own-network-namespace';
 import { publishSuiteAgent } from './suite-env';
 
 const sessionCookieName = 'cove_session';
@@ -32,6 +33,7 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     throw new Error('the end-to-end suite runs the real agent, which must run as root');
   }
   checkBuilds(repoRoot);
+  const { outerPid } = ownNetworkNamespace();
   if (!existsSync(chromiumPath)) {
     throw new Error(`the suite runs Debian's Chromium (${chromiumPath}): apt-get install chromium`);
   }
@@ -58,7 +60,10 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   publishSuiteAgent({ url: agent.url, token: agent.token, store, sessionCookie });
 
   return async () => {
-    const problems = await tearDown({ repoRoot, store, agent });
+    const problems = [
+      ...(await tearDown({ repoRoot, store, agent })),
+      ...leftInOuterNamespace(outerPid),
+    ];
     keepLog(logPath, outputDir);
     // A store with a mount left in it is not deleted: rm would follow the mount.
     if (!problems.some((problem) => problem.startsWith('mount: '))) {
