@@ -17,15 +17,24 @@ test('a web server created from the form with a published port answers at its li
   await page.getByTestId('create-command').fill(command);
   await expect(page.getByTestId('create-network')).toHaveValue('bridge');
 
-  // The same host port twice is refused as it is typed, before anything is sent.
-  const ports = page.getByTestId('create-ports');
-  await ports.fill(`${hostPort}:80\n${hostPort}:8080`);
-  await ports.blur();
+  // Two rows with the same host port are refused as they are typed, before anything is sent.
+  await page.getByTestId('port-add').click();
+  await page.getByTestId('port-host-0').fill(String(hostPort));
+  await page.getByTestId('port-container-0').fill('80');
+  await page.getByTestId('port-add').click();
+  await page.getByTestId('port-host-1').fill(String(hostPort));
+  await page.getByTestId('port-container-1').fill('8080');
+  await page.getByTestId('port-container-1').blur();
   await expect(page.getByTestId('field-error-ports')).toHaveText(
     `host port ${hostPort}/tcp is published twice`,
   );
-  await ports.fill(`${hostPort}:80`);
+  // A different protocol is a different port; removing the row clears the error too.
+  await page.getByTestId('port-protocol-1').selectOption('udp');
   await expect(page.getByTestId('field-error-ports')).toHaveCount(0);
+  await expect(page.getByTestId('cove-run-command')).toContainText(
+    `-p ${hostPort}:80 -p ${hostPort}:8080/udp busybox`,
+  );
+  await page.getByTestId('port-remove-1').click();
   await expect(page.getByTestId('cove-run-command')).toContainText(`-p ${hostPort}:80 busybox`);
 
   await page.getByTestId('create-submit').click();

@@ -1,5 +1,6 @@
 import { capabilityNames } from './capability-names';
 import type { CreateFormValues } from './form-values';
+import { portFlag } from './port-flag';
 import { quoteShellWord } from './quote-shell-word';
 import { splitCommandLine } from './split-command-line';
 
@@ -39,7 +40,7 @@ export function coveRunCommand(values: CreateFormValues): string {
   } else if (values.network !== 'bridge') {
     args.push('--network', values.network);
   } else {
-    for (const line of lines(values.ports)) args.push('-p', line);
+    for (const row of values.ports) if (row.containerPort.trim()) args.push('-p', portFlag(row));
     if (values.publishAll) args.push('-P');
   }
   if (values.restart !== 'no') {

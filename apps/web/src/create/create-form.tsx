@@ -11,6 +11,7 @@ import styles from './create-form.module.css';
 import { Field } from './field';
 import {
   type CreateFormValues,
+  type ErrorField,
   type FieldErrors,
   initialFormValues,
   type TextField,
@@ -22,7 +23,7 @@ import { serverErrorFields } from './server-errors';
 import { specFromForm } from './spec-from-form';
 
 /** The order errors are visited in: the first invalid field gets the focus on submit. */
-const fieldOrder: TextField[] = [
+const fieldOrder: ErrorField[] = [
   'image',
   'name',
   'hostname',
@@ -74,14 +75,14 @@ export function CreateForm({ initialImage }: { initialImage: string | null }) {
     }),
   );
 
-  const errorFor = (field: TextField): string | undefined =>
+  const errorFor = (field: ErrorField): string | undefined =>
     serverErrors[field] ?? (submitted || touched.has(field) ? result.errors[field] : undefined);
 
   const set = <K extends keyof CreateFormValues>(field: K, value: CreateFormValues[K]) => {
     setValues((current) => ({ ...current, [field]: value }));
-    setServerErrors(({ [field as TextField]: _cleared, form: _form, ...rest }) => rest);
+    setServerErrors(({ [field as ErrorField]: _cleared, form: _form, ...rest }) => rest);
   };
-  const touch = (field: TextField) => setTouched((current) => new Set(current).add(field));
+  const touch = (field: ErrorField) => setTouched((current) => new Set(current).add(field));
 
   const text = (field: TextField) => ({
     value: values[field],
@@ -376,7 +377,7 @@ export function CreateForm({ initialImage }: { initialImage: string | null }) {
           </div>
         </section>
 
-        <NetworkSection values={values} set={set} text={text} errorFor={errorFor} />
+        <NetworkSection values={values} set={set} text={text} errorFor={errorFor} touch={touch} />
 
         <SecuritySection values={values} set={set} text={text} errorFor={errorFor} />
 

@@ -29,8 +29,8 @@ export interface CreateFormValues {
   /** `--network`: the mode, and for `container` the container whose network it joins. */
   network: 'bridge' | 'none' | 'host' | 'container';
   networkContainer: string;
-  /** One [HOSTIP:][HOSTPORT:]CONTAINERPORT[/udp] per line, as `-p` takes it. */
-  ports: string;
+  /** The published ports, one row each, as `-p HOSTPORT:CONTAINERPORT/PROTOCOL`. */
+  ports: PortRow[];
   /** `-P`: every port the image exposes, each on a free host port. */
   publishAll: boolean;
   restart: RestartPolicy['name'];
@@ -45,8 +45,20 @@ export type TextField = {
   [K in keyof CreateFormValues]: CreateFormValues[K] extends string ? K : never;
 }[keyof CreateFormValues];
 
+/** One row of the ports editor; an empty host port means a free one, picked at start. */
+export interface PortRow {
+  hostPort: string;
+  containerPort: string;
+  protocol: 'tcp' | 'udp';
+}
+
+export const emptyPortRow: PortRow = { hostPort: '', containerPort: '', protocol: 'tcp' };
+
+/** The fields an error can be shown at: the text fields and the ports editor. */
+export type ErrorField = TextField | 'ports';
+
 /** Errors by field; `form` holds what belongs to no single field. */
-export type FieldErrors = Partial<Record<TextField | 'form', string>>;
+export type FieldErrors = Partial<Record<ErrorField | 'form', string>>;
 
 export const initialFormValues: CreateFormValues = {
   image: 'busybox',
@@ -70,7 +82,7 @@ export const initialFormValues: CreateFormValues = {
   readOnly: false,
   network: 'bridge',
   networkContainer: '',
-  ports: '',
+  ports: [],
   publishAll: false,
   restart: 'no',
   restartRetries: '',

@@ -1,4 +1,4 @@
-import type { TextField } from './form-values';
+import type { ErrorField, TextField } from './form-values';
 
 const limitFields: Record<string, TextField> = {
   memory: 'memory',
@@ -8,7 +8,7 @@ const limitFields: Record<string, TextField> = {
   cpuShares: 'cpuShares',
 };
 
-const topFields: Record<string, TextField> = {
+const topFields: Record<string, ErrorField> = {
   image: 'image',
   name: 'name',
   hostname: 'hostname',
@@ -28,7 +28,7 @@ const topFields: Record<string, TextField> = {
 };
 
 /** Lists the form shows one entry per line. */
-const lineFields = new Set<PropertyKey>(['env', 'volumes', 'tmpfs', 'devices', 'ports']);
+const lineFields = new Set<PropertyKey>(['env', 'volumes', 'tmpfs', 'devices']);
 
 export interface PathIssue {
   path: readonly PropertyKey[];
@@ -37,10 +37,15 @@ export interface PathIssue {
 
 /**
  * Which form field a schema issue belongs to, and its message as the field shows it. The
- * spec's lists are one line per entry in the form, so their issues name the line.
+ * spec's lists are one line per entry in the form, so their issues name the line; the
+ * ports are rows of the ports editor.
  */
-export function fieldForIssue(issue: PathIssue): { field: TextField | 'form'; message: string } {
+export function fieldForIssue(issue: PathIssue): { field: ErrorField | 'form'; message: string } {
   const [first, second, third] = issue.path;
+  if (first === 'ports' && typeof second === 'number') {
+    const part = typeof third === 'string' ? `${third} ` : '';
+    return { field: 'ports', message: `row ${second + 1}: ${part}${issue.message}` };
+  }
   if (first === 'limits' && typeof second === 'string' && limitFields[second]) {
     return { field: limitFields[second], message: issue.message };
   }

@@ -2,7 +2,8 @@
 
 import styles from './create-form.module.css';
 import { Field } from './field';
-import type { CreateFormValues, TextField } from './form-values';
+import type { CreateFormValues, ErrorField, TextField } from './form-values';
+import { PortsEditor } from './ports-editor';
 
 interface NetworkSectionProps {
   values: CreateFormValues;
@@ -12,7 +13,8 @@ interface NetworkSectionProps {
     onChange: (event: { target: { value: string } }) => void;
     onBlur: () => void;
   };
-  errorFor: (field: TextField) => string | undefined;
+  errorFor: (field: ErrorField) => string | undefined;
+  touch: (field: ErrorField) => void;
 }
 
 const modeHints: Record<CreateFormValues['network'], string> = {
@@ -23,7 +25,7 @@ const modeHints: Record<CreateFormValues['network'], string> = {
 };
 
 /** `--network` and `-p` in the create form: where the container is, and what reaches it. */
-export function NetworkSection({ values, set, text, errorFor }: NetworkSectionProps) {
+export function NetworkSection({ values, set, text, errorFor, touch }: NetworkSectionProps) {
   return (
     <section className="card" aria-labelledby="section-network">
       <div className="card-header">
@@ -78,30 +80,12 @@ export function NetworkSection({ values, set, text, errorFor }: NetworkSectionPr
         ) : null}
         {values.network === 'bridge' ? (
           <>
-            <Field
-              id="ports"
-              label="Published ports"
-              wide
-              hint={
-                <>
-                  One per line, as <code>-p</code> takes them: <code>8080:80</code>,{' '}
-                  <code>127.0.0.1:5353:53/udp</code>, or <code>80</code> for a free host port.
-                </>
-              }
+            <PortsEditor
+              rows={values.ports}
+              onChange={(rows) => set('ports', rows)}
+              onBlur={() => touch('ports')}
               error={errorFor('ports')}
-            >
-              {(described) => (
-                <textarea
-                  {...described}
-                  {...text('ports')}
-                  className="textarea mono"
-                  rows={2}
-                  placeholder="8080:80"
-                  spellCheck={false}
-                  data-testid="create-ports"
-                />
-              )}
-            </Field>
+            />
             <div className={`${styles.switches} ${styles.wide}`}>
               <label className="checkbox">
                 <input

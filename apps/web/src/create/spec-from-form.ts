@@ -14,8 +14,9 @@ import {
   type Volume,
 } from '@cove/shared';
 import { capabilityNames } from './capability-names';
-import type { CreateFormValues, FieldErrors } from './form-values';
+import type { CreateFormValues, FieldErrors, PortRow } from './form-values';
 import { fieldForIssue } from './issue-field';
+import { portFlag } from './port-flag';
 import { splitCommandLine } from './split-command-line';
 
 export type SpecResult =
@@ -49,7 +50,7 @@ export function specFromForm(values: CreateFormValues): SpecResult {
 
   const tmpfs = parseLines(values.tmpfs, parseTmpfs, 'tmpfs', errors);
   const devices = parseLines(values.devices, parseDevice, 'devices', errors);
-  const ports = parseLines(values.ports, parsePortMapping, 'ports', errors);
+  const ports = portMappings(values.ports, errors);
   const network = networkMode(values, errors);
   const oomScoreAdj = signedNumber(values.oomScoreAdj, errors);
 
@@ -114,10 +115,10 @@ function lines(text: string): string[] {
 }
 
 /** Each line through a shared parser; the first bad line is the field's error. */
-function parseLines<T extends TmpfsMount | DeviceMapping | PortMapping>(
+function parseLines<T extends TmpfsMount | DeviceMapping>(
   text: string,
   parse: (line: string) => T,
-  field: 'tmpfs' | 'devices' | 'ports',
+  field: 'tmpfs' | 'devices',
   errors: FieldErrors,
 ): T[] {
   const parsed: T[] = [];
@@ -129,6 +130,29 @@ function parseLines<T extends TmpfsMount | DeviceMapping | PortMapping>(
     }
   });
   return parsed;
+}
+
+/**
+ * The ports editor's rows through the shared `-p` parser, so a row means what the same
+ * `-p` means to the CLI. An empty row is skipped; the first bad one is the error.
+ */
+function portMappings(rows: readonly PortRow[], errors: FieldErrors): PortMapping[] {
+  const mappings: PortMapping[] = [];
+  rows.forEach((row, index) => {
+    const hostPort = row.hostPort.trim();
+    const containerPort = row.containerPort.trim();
+    if (!hostPort && !containerPort) return;
+    if (!containerPort) {
+      errors.ports ??= `row ${index + 1}: the container port is missing`;
+      return;
+    }
+    try {
+      mappings.push(parsePortMapping(portFlag(row)));
+    } catch (error) {
+      errors.ports ??= `row ${index + 1}: ${(error as Error).message}`;
+    }
+  });
+  return mappings;
 }
 
 /** The form's network choice as the spec's mode; `container` needs the name it joins. */
