@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createEngine, type Engine } from '@cove/core';
@@ -10,6 +18,8 @@ import { measureApi } from './figures/api.js';
 import { measureCli } from './figures/cli.js';
 import { measureDensity } from './figures/density.js';
 import { measureExec } from './figures/exec.js';
+import { measureNetStart } from './figures/net-start.js';
+import { measureNetThroughput } from './figures/net-throughput.js';
 import { measureStart } from './figures/start.js';
 import { measureStats } from './figures/stats.js';
 import { measureTerminal } from './figures/terminal.js';
@@ -72,17 +82,36 @@ class Cleanup {
   }
 }
 
+/**
+ * The bench's own network namespace (run.sh makes it): the bridges, tables and sysctls
+ * of Cove and podman go in there, never on the machine.
+ */
+function checkOwnNetworkNamespace(): void {
+  const outside = process.env.COVE_BENCH_OUTER_NETNS;
+  if (!outside || readlinkSync('/proc/self/ns/net') === outside) {
+    throw new Error(
+      'the bench makes bridges and firewall tables, so it runs in a network namespace of its own: run it as `npm run bench`, which makes one',
+    );
+  }
+}
+
+/**
+ * A `cove agent` on a store of its own. Its containers get `--network none` unless a
+ * figure is about the network: runc and crun, beside them, have only `lo` too.
+ */
 async function agentFor(
   context: BenchContext,
   cleanup: Cleanup,
   name: string,
   profile: boolean,
+  defaultNetwork: 'none' | 'bridge' = 'none',
 ): Promise<AgentProcess> {
   const root = join(context.dir, name);
   const profileDir = join(resultsDir, 'profiles', name);
   const agent = await startAgentProcess(
     root,
     profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    ['--default-network', defaultNetwork],
   );
   cleanup.add(`agent ${name}`, async () => {
     const deadline = performance.now() + 60_000;
@@ -109,6 +138,7 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (process.geteuid?.() !== 0) throw new Error('the bench runs containers: run it as root');
   checkCgroupView();
+  checkOwnNetworkNamespace();
   const reps = options.quick ? quickRepetitions : fullRepetitions;
   const full = !options.quick && options.figures.length === figureNames.length;
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
@@ -146,7 +176,11 @@ async function main(): Promise<void> {
   const wants = (figure: FigureName) => options.figures.includes(figure);
   let engine: Engine | undefined;
   if (wants('start') || wants('exec')) {
-    const coveEngine = createEngine({ root: join(dir, 'engine'), supervise: true });
+    const coveEngine = createEngine({
+      root: join(dir, 'engine'),
+      supervise: true,
+      defaultNetwork: 'none',
+    });
     engine = coveEngine;
     cleanup.add('engine', async () => {
       const left = await removeAllContainers(coveEngine);
@@ -205,6 +239,13 @@ async function main(): Promise<void> {
     await record('api', async () =>
       measureApi(context, await agentFor(context, cleanup, 'agent-api', options.profile)),
     );
+    let netAgent: AgentProcess | undefined;
+    const bridgeAgent = async () => {
+      netAgent ??= await agentFor(context, cleanup, 'agent-net', options.profile, 'bridge');
+      return netAgent;
+    };
+    await record('net-start', async () => measureNetStart(context, await bridgeAgent()));
+    await record('net-throughput', async () => measureNetThroughput(context, await bridgeAgent()));
   } finally {
     log('cleaning up');
     await cleanup.runAll();

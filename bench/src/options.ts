@@ -1,4 +1,14 @@
-export const figureNames = ['start', 'cli', 'exec', 'terminal', 'stats', 'density', 'api'] as const;
+export const figureNames = [
+  'start',
+  'cli',
+  'exec',
+  'terminal',
+  'stats',
+  'density',
+  'api',
+  'net-start',
+  'net-throughput',
+] as const;
 export type FigureName = (typeof figureNames)[number];
 
 export interface BenchOptions {

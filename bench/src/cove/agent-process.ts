@@ -82,15 +82,17 @@ function waitForUrl(child: ChildProcess): Promise<string> {
 /**
  * `cove agent` as a user starts it, on a store of the bench's own and a free loopback
  * port. Its log (stderr) is drained and only its tail kept, for the error of a crash.
- * `nodeOptions` go to Node itself, e.g. `--cpu-prof` for a profile written at its exit.
+ * `nodeOptions` go to Node itself, e.g. `--cpu-prof` for a profile written at its exit;
+ * `agentArgs` to `cove agent`, e.g. `--default-network none`.
  */
 export async function startAgentProcess(
   root: string,
   nodeOptions: readonly string[] = [],
+  agentArgs: readonly string[] = [],
 ): Promise<AgentProcess> {
   const child = spawn(
     process.execPath,
-    [...nodeOptions, coveBin, '--root', root, 'agent', '--listen', '127.0.0.1:0'],
+    [...nodeOptions, coveBin, '--root', root, 'agent', '--listen', '127.0.0.1:0', ...agentArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let logTail = '';

@@ -7,6 +7,7 @@ import { summarize } from '../measure/summary.js';
 import { runCommand, timeCommand } from '../measure/timed-spawn.js';
 import { coveBin } from '../repo-paths.js';
 import { type FigureOutcome, type TimeResult, timeResult, timeResults } from '../report/result.js';
+import { podmanBusybox } from '../runtimes/podman.js';
 import { compareToBest } from './compare.js';
 
 export const cliFigure = 'cli: run --rm busybox true';
@@ -63,7 +64,7 @@ export async function measureCli(
       },
       {
         tool: 'podman run --rm',
-        once: async () => ({ [cliFigure]: await podman.runRemoved(['true']) }),
+        once: async () => ({ [cliFigure]: await podman.runRemoved([podmanBusybox, 'true']) }),
       },
       {
         tool: 'cove exec',
