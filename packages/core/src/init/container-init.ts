@@ -27,7 +27,12 @@ import { ERROR_FD, type InitSpec } from './init-spec.js';
 
 /** The init's side of its talk with the engine (see the marks in init-spec.ts). */
 export interface EngineChannel {
-  /** Asks the engine to attach the veth to this network namespace; returns once it has. */
+  /**
+   * Asks the engine to attach the veth to this network namespace, and returns at once:
+   * the engine makes it while this process builds the root filesystem.
+   */
+  requestNetwork(): void;
+  /** Returns once the engine has attached the veth asked for. */
   networkAttached(): void;
   /** Asks the engine for a PTY of the container's devpts; returns its number. */
   terminalNumber(): number;
@@ -36,6 +41,7 @@ export interface EngineChannel {
 }
 
 const silentEngine: EngineChannel = {
+  requestNetwork: () => {},
   networkAttached: () => {
     throw new Error('no engine to attach the network');
   },
@@ -71,18 +77,22 @@ export function containerInit(libc: Libc, spec: InitSpec, engine = silentEngine)
       ),
   );
   // Seed 004: the engine makes the veth pair with this end in the new namespace, then
-  // this end gets its address and the default route.
+  // this end gets its address and the default route. The engine makes it while the
+  // root filesystem is built: the two take turns on no lock, so neither waits for the
+  // other (a start on the bridge costs the veth, not the veth plus a round trip).
+  if (network.kind === 'bridge') engine.requestNetwork();
+
+  // umask 0 while /dev is built, so the device nodes get exactly the modes asked for.
+  const umask = libc.umask(0);
+  setupRootfs(libc, spec.rootfs);
+  libc.umask(umask);
+  // Before the terminal is asked for: the engine answers the two in this order.
   if (network.kind === 'bridge') {
     engine.networkAttached();
     withContext(`configuring ${network.interface.name}`, () =>
       configureContainerInterface(libc, network.interface),
     );
   }
-
-  // umask 0 while /dev is built, so the device nodes get exactly the modes asked for.
-  const umask = libc.umask(0);
-  setupRootfs(libc, spec.rootfs);
-  libc.umask(umask);
   // The container's devpts is mounted now: its terminal can be one of its own.
   if (spec.stdio.kind === 'terminal') attachTerminal(libc, engine.terminalNumber());
 

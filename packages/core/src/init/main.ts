@@ -33,8 +33,8 @@ function readLine(what: string): string {
 }
 
 const engine: EngineChannel = {
+  requestNetwork: () => writeSync(ERROR_FD, INIT_WANTS_NETWORK),
   networkAttached() {
-    writeSync(ERROR_FD, INIT_WANTS_NETWORK);
     const answer = readLine("the container's network");
     if (answer !== '\n') throw new Error(`the engine did not attach the network: ${answer}`);
   },
