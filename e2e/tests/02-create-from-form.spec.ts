@@ -11,6 +11,9 @@ test('a busybox created from the form with hostname and limits is listed as runn
   await expect(page).toHaveURL(/\/create/);
 
   await page.getByTestId('create-image').fill(box.image);
+  // The store is fresh: the built-in busybox is not listed yet, and it is not to be pulled.
+  await expect(page.getByTestId('image-built-in')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Pull' })).toHaveCount(0);
   await page.getByTestId('create-name').fill(box.name);
   await page.getByTestId('create-hostname').fill(box.hostname);
   // No command: busybox's own `sh`, which runs as long as it has a terminal.

@@ -59,6 +59,14 @@ test('memory allocated in the terminal shows on the graph as the kernel counts i
   await expect(page.getByTestId('container-state')).toHaveText('Exited (OOM)');
   await expect(page.getByTestId('overview-oom-killed')).toHaveText('yes');
   await expect(page.getByTestId('oom-banner')).toBeVisible();
+  // The toast is an alert, so a screen reader says it at once, wherever the user is (one
+  // per kill: there may be two, see below).
+  await expect(
+    page
+      .getByRole('alert')
+      .filter({ hasText: `${box.name}: out of memory` })
+      .first(),
+  ).toBeVisible();
   // The kernel may kill twice within a sample (the allocator, then the shell that forked
   // it): every kill is a mark, and at least one must be there.
   await expect(

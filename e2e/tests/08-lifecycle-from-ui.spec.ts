@@ -40,8 +40,15 @@ test('stop, start, pause, resume and remove from the list update its state witho
   await expect(state).toHaveAttribute('data-state', 'running');
   expect((await api.inspect(name)).state.status).toBe('running');
 
+  // Every row has its own dialog: their ids must differ, or a dialog is named by another
+  // row's title.
+  const duplicateIds = await page.evaluate(() => {
+    const ids = Array.from(document.querySelectorAll('[id]'), (element) => element.id);
+    return ids.filter((id, index) => ids.indexOf(id) !== index);
+  });
+  expect(duplicateIds, 'element ids on the list page').toEqual([]);
   await row.getByTestId('action-remove').click();
-  const dialog = page.getByRole('dialog');
+  const dialog = page.getByRole('dialog', { name: `Remove ${name}?` });
   await expect(dialog).toContainText(`Remove ${name}?`);
   await dialog.getByTestId('confirm-action').click();
   await expect(row).toHaveCount(0);

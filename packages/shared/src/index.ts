@@ -1,4 +1,5 @@
 export * from './api.js';
+export * from './built-in-image.js';
 export * from './container-record.js';
 export * from './container-spec.js';
 export * from './device-mapping.js';

@@ -1,6 +1,6 @@
 'use client';
 
-import type { ImageSummary } from '@cove/shared';
+import { type ImageSummary, isBuiltInImage } from '@cove/shared';
 import { formatBytes } from '~/format/format-bytes';
 import { PullProgressView } from '~/images/pull-progress';
 import { useImagePull } from '~/images/use-image-pull';
@@ -31,6 +31,9 @@ export function ImageField({
     (image) => image.reference === reference || image.reference === `${reference}:latest`,
   );
   const pulling = pull.state.status === 'pulling';
+  // The built-in busybox is made on first use: a fresh store lists no image, and it
+  // is not to be pulled.
+  const builtIn = !local && isBuiltInImage(reference);
 
   return (
     <Field
@@ -42,6 +45,10 @@ export function ImageField({
         local ? (
           <span className={styles.imageStatus}>
             Stored locally · {formatBytes(local.sizeBytes)}
+          </span>
+        ) : builtIn ? (
+          <span className={styles.imageStatus} data-testid="image-built-in">
+            Cove’s built-in busybox: made on first use, no pull needed.
           </span>
         ) : reference && images ? (
           <span className={styles.imageStatus}>
@@ -67,7 +74,7 @@ export function ImageField({
               onBlur={onBlur}
               data-testid="create-image"
             />
-            {!local && reference && images ? (
+            {!local && !builtIn && reference && images ? (
               <button
                 type="button"
                 className="button"

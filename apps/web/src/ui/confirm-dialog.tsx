@@ -1,6 +1,6 @@
 'use client';
 
-import { type ReactNode, useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
 import styles from './confirm-dialog.module.css';
 
 /**
@@ -25,6 +25,8 @@ export function ConfirmDialog({
   onCancel: () => void;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  // One dialog per row of a table: each title needs an id of its own for aria-labelledby.
+  const titleId = useId();
   useEffect(() => {
     const element = dialog.current;
     if (!element) return;
@@ -33,12 +35,7 @@ export function ConfirmDialog({
   }, [open]);
 
   return (
-    <dialog
-      ref={dialog}
-      className={styles.dialog}
-      onClose={onCancel}
-      aria-labelledby="confirm-dialog-title"
-    >
+    <dialog ref={dialog} className={styles.dialog} onClose={onCancel} aria-labelledby={titleId}>
       <form
         method="dialog"
         onSubmit={(event) => {
@@ -46,7 +43,7 @@ export function ConfirmDialog({
           onConfirm();
         }}
       >
-        <h2 id="confirm-dialog-title">{title}</h2>
+        <h2 id={titleId}>{title}</h2>
         <div className={styles.body}>{children}</div>
         <div className={styles.buttons}>
           <button type="button" className="button" onClick={onCancel}>

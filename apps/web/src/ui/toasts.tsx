@@ -41,7 +41,14 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       {children}
       <section className={styles.region} aria-live="polite" aria-label="Notifications">
         {toasts.map((toast) => (
-          <div key={toast.id} className={styles.toast} data-tone={toast.tone} role="status">
+          <div
+            key={toast.id}
+            className={styles.toast}
+            data-tone={toast.tone}
+            // An error interrupts (alert, assertive); anything else waits its turn (status).
+            role={toast.tone === 'danger' ? 'alert' : 'status'}
+            data-testid="toast"
+          >
             <div className={styles.text}>
               <strong>{toast.title}</strong>
               {toast.detail ? <span>{toast.detail}</span> : null}

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ImageSummary } from '@cove/shared';
+import { BUILT_IN_IMAGE, type ImageSummary } from '@cove/shared';
 import { listRecords } from '../container/container-store.js';
 import { CoveError } from '../errors.js';
 import { containerPaths, type StoreLayout } from '../store/store-layout.js';
@@ -28,7 +28,7 @@ import {
 import { type OciImageConfig, parseImageConfig } from './oci-schema.js';
 import { manifestFor, ociConfigFrom } from './synthesized-image.js';
 
-export const builtInBusybox = 'busybox:latest';
+export const builtInBusybox = BUILT_IN_IMAGE;
 
 /** The overlay mount's options are copied into one page by mount(2); the last byte is NUL. */
 const mountOptionsLimit = 4095;
