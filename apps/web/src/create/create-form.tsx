@@ -90,6 +90,8 @@ export function CreateForm({ initialImage }: { initialImage: string | null }) {
     onBlur: () => touch(field),
   });
 
+  const sectionProps = { values, set, text, errorFor, touch };
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
@@ -377,9 +379,9 @@ export function CreateForm({ initialImage }: { initialImage: string | null }) {
           </div>
         </section>
 
-        <NetworkSection values={values} set={set} text={text} errorFor={errorFor} touch={touch} />
+        <NetworkSection {...sectionProps} />
 
-        <SecuritySection values={values} set={set} text={text} errorFor={errorFor} />
+        <SecuritySection {...sectionProps} />
 
         <section className="card" aria-labelledby="section-lifecycle">
           <div className="card-header">

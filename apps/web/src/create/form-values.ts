@@ -91,3 +91,16 @@ export const initialFormValues: CreateFormValues = {
   start: true,
   openTerminal: false,
 };
+
+/** What a section of the create form gets from the form: the values and their handlers. */
+export interface SectionProps {
+  values: CreateFormValues;
+  set: <K extends keyof CreateFormValues>(field: K, value: CreateFormValues[K]) => void;
+  text: (field: TextField) => {
+    value: string;
+    onChange: (event: { target: { value: string } }) => void;
+    onBlur: () => void;
+  };
+  errorFor: (field: ErrorField) => string | undefined;
+  touch: (field: ErrorField) => void;
+}

@@ -2,20 +2,8 @@
 
 import styles from './create-form.module.css';
 import { Field } from './field';
-import type { CreateFormValues, ErrorField, TextField } from './form-values';
+import type { CreateFormValues, SectionProps } from './form-values';
 import { PortsEditor } from './ports-editor';
-
-interface NetworkSectionProps {
-  values: CreateFormValues;
-  set: <K extends keyof CreateFormValues>(field: K, value: CreateFormValues[K]) => void;
-  text: (field: TextField) => {
-    value: string;
-    onChange: (event: { target: { value: string } }) => void;
-    onBlur: () => void;
-  };
-  errorFor: (field: ErrorField) => string | undefined;
-  touch: (field: ErrorField) => void;
-}
 
 const modeHints: Record<CreateFormValues['network'], string> = {
   bridge: 'An address on Cove’s bridge, the internet through NAT, and ports you publish.',
@@ -25,7 +13,7 @@ const modeHints: Record<CreateFormValues['network'], string> = {
 };
 
 /** `--network` and `-p` in the create form: where the container is, and what reaches it. */
-export function NetworkSection({ values, set, text, errorFor, touch }: NetworkSectionProps) {
+export function NetworkSection({ values, set, text, errorFor, touch }: SectionProps) {
   return (
     <section className="card" aria-labelledby="section-network">
       <div className="card-header">

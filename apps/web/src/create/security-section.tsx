@@ -2,21 +2,10 @@
 
 import styles from './create-form.module.css';
 import { Field } from './field';
-import type { CreateFormValues, TextField } from './form-values';
-
-interface SecuritySectionProps {
-  values: CreateFormValues;
-  set: <K extends keyof CreateFormValues>(field: K, value: CreateFormValues[K]) => void;
-  text: (field: TextField) => {
-    value: string;
-    onChange: (event: { target: { value: string } }) => void;
-    onBlur: () => void;
-  };
-  errorFor: (field: TextField) => string | undefined;
-}
+import type { SectionProps } from './form-values';
 
 /** Docker's security flags in the create form: capabilities, a read-only root, tmpfs, devices. */
-export function SecuritySection({ values, set, text, errorFor }: SecuritySectionProps) {
+export function SecuritySection({ values, set, text, errorFor }: SectionProps) {
   return (
     <section className="card" aria-labelledby="section-security">
       <div className="card-header">

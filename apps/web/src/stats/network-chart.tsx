@@ -3,10 +3,9 @@
 import { useMemo } from 'react';
 import type uPlot from 'uplot';
 import { formatBytes } from '~/format/format-bytes';
-import { type ChartColors, withAlpha } from './chart-colors';
+import { withAlpha } from './chart-colors';
 import { ChartLegend } from './chart-legend';
-import type { EventMark } from './event-marks';
-import type { StatsBuffer } from './stats-buffer';
+import type { ChartProps } from './chart-props';
 import styles from './stats-panel.module.css';
 import { TimeChart } from './time-chart';
 import { visibleMax } from './visible-max';
@@ -27,16 +26,7 @@ export function NetworkChart({
   hover,
   onHover,
   syncKey,
-}: {
-  buffer: StatsBuffer;
-  version: number;
-  xRange: [number, number];
-  marks: readonly EventMark[];
-  colors: ChartColors;
-  hover: number | null;
-  onHover: (index: number | null) => void;
-  syncKey: string;
-}) {
+}: ChartProps) {
   const series = useMemo<uPlot.Series[]>(
     () => [
       {
