@@ -185,7 +185,9 @@ test('a kernel without veth or bridge support is named in one line that says wha
       return (_fd: number, buffer: Buffer) => netlinkAnswer(1, -95).copy(buffer);
     },
   });
-  const bridge = bridgeSettings(storeLayout(scratch()), [], '10.88.0.0/16');
+  const dir = scratch();
+  const bridge = bridgeSettings(storeLayout(dir), [], '10.88.0.0/16');
+  rmSync(dir, { recursive: true, force: true });
   assert.throws(
     () =>
       attachVeth(libc, bridge, 42, {
