@@ -3,6 +3,7 @@ import type {
   ContainerRecord,
   ContainerSpecInput,
   NetworkMode,
+  StartTrace,
 } from '@cove/shared';
 import type { CgroupStats, CgroupStatsReader } from './cgroup/cgroup-manager.js';
 import { createCgroupManager } from './cgroup/create-cgroup-manager.js';
@@ -44,6 +45,8 @@ import type { ContainerLogger } from './logs/container-logger.js';
 import { checkBridgeSubnet } from './network/bridge-settings.js';
 import { readHostRoutes } from './network/host-routes.js';
 import { containerPaths, type StoreLayout, storeLayout } from './store/store-layout.js';
+import { StartTracer } from './trace/start-tracer.js';
+import { createTraceBook } from './trace/trace-book.js';
 
 export interface EngineOptions {
   root: string;
@@ -65,6 +68,8 @@ export interface EngineOptions {
   defaultNetwork?: NetworkMode;
   /** The bridge's subnet, instead of the one kept in the store or chosen from the pool. */
   bridgeSubnet?: string;
+  /** Record each start's steps and calls (see trace/): `cove trace`, the dashboard's Start tab. */
+  trace?: boolean;
 }
 
 export interface Engine {
@@ -88,6 +93,10 @@ export interface Engine {
   /** The stats files of a container's cgroup held open: for a sampler that reads every tick. */
   openCgroupStatsReader(id: string): Promise<CgroupStatsReader>;
   exec(reference: string, options: ExecOptions): Promise<ExecProcess>;
+  /** The trace of a container's last start (by name or id; a removed one's by full id). */
+  trace(reference: string): StartTrace | undefined;
+  /** The last failed starts, newest first. */
+  failedStarts(): StartTrace[];
   /**
    * Records containers that died unseen (e.g. while no agent ran) and applies their
    * policy; a supervising engine also takes up the output of running containers whose
@@ -135,6 +144,24 @@ export function createEngine(options: EngineOptions): Engine {
     context.execPool = createExecShimPool(1);
   }
   const find = (reference: string) => findRecord(layout, reference);
+  const traces = createTraceBook(layout);
+  /** Runs a start with a tracer when the engine traces, and keeps its trace however it ends. */
+  const traced = async (
+    start: (tracer: StartTracer | undefined) => Promise<RunningContainer>,
+  ): Promise<RunningContainer> => {
+    if (!options.trace) return start(undefined);
+    const tracer = new StartTracer();
+    try {
+      const running = await start(tracer);
+      const trace = tracer.finish();
+      if (trace) traces.keep(trace);
+      return running;
+    } catch (error) {
+      const trace = tracer.finish(error);
+      if (trace) traces.keep(trace);
+      throw error;
+    }
+  };
   // Restarts the policy has scheduled: a stop, a start or a removal by the user cancels
   // its container's, as `docker stop` cancels a pending restart.
   const pendingRestarts = new Map<string, NodeJS.Timeout>();
@@ -245,7 +272,7 @@ export function createEngine(options: EngineOptions): Engine {
     if (record.state.status === 'exited' && record.state.keeper) {
       await finishAdopted(context, adoptions, record);
     }
-    const running = await startContainer(context, record, io);
+    const running = await traced((tracer) => startContainer(context, record, io, tracer));
     const started = findRecordById(layout, record.id);
     emit(started, 'started');
     options.onStart?.(started, running);
@@ -267,7 +294,7 @@ export function createEngine(options: EngineOptions): Engine {
     start: (reference, io) =>
       byUser(reference, (record) => startTracked(record, io ?? defaultIo(record))),
     run: async (spec, io) => {
-      const running = await runContainer(context, spec, io);
+      const running = await traced((tracer) => runContainer(context, spec, io, tracer));
       const record = findRecordById(layout, running.id);
       emit(record, 'created');
       emit(record, 'started');
@@ -324,6 +351,8 @@ export function createEngine(options: EngineOptions): Engine {
     oomKillCount: (reference) => context.cgroupFor(find(reference).id).oomKillCount(),
     openCgroupStatsReader: (id) => context.cgroupFor(id).openStatsReader(),
     exec: (reference, execOptions) => execInContainer(context, find(reference), execOptions),
+    trace: (reference) => traces.remembered(reference) ?? traces.last(find(reference).id),
+    failedStarts: () => traces.failed(),
     reconcile: async () => {
       // Once per supervising engine: cgroups of containers that died unseen and whose
       // records are gone would otherwise stay until reboot.

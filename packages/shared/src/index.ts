@@ -8,3 +8,4 @@ export * from './network.js';
 export * from './security-options.js';
 export * from './size.js';
 export * from './tmpfs-mount.js';
+export * from './trace.js';

@@ -8,6 +8,8 @@ import {
   INIT_WANTS_TERMINAL,
   type InitFailure,
 } from '../init/init-spec.js';
+import { type InitTraceFrame, takeTraceFrames } from '../trace/init-trace-frame.js';
+import { monotonicMs } from '../trace/trace-recorder.js';
 
 /** How an init's attempt to become the container's program ended, read from its error pipe. */
 export type InitVerdict =
@@ -25,6 +27,8 @@ export interface InitHandshake {
   wantsTerminal: Promise<void>;
   /** Settles when the error pipe closes: at execve (close-on-exec) or at the init's end. */
   verdict: Promise<InitVerdict>;
+  /** A traced init's part of the trace, and when its pipe closed (monotonic ms). */
+  trace: { frame?: InitTraceFrame; frameAt?: number; closedAt?: number };
 }
 
 const handshakes = new WeakMap<ChildProcess, InitHandshake>();
@@ -40,6 +44,8 @@ export function initHandshake(child: ChildProcess): InitHandshake {
   if (!pipe) throw new CoveError('container init has no error pipe');
 
   let text = '';
+  const trace: InitHandshake['trace'] = {};
+  let frames = 0;
   let markReady = () => {};
   const ready = new Promise<void>((resolve) => {
     markReady = resolve;
@@ -56,12 +62,21 @@ export function initHandshake(child: ChildProcess): InitHandshake {
     pipe.setEncoding('utf8');
     pipe.on('data', (chunk: string) => {
       text += chunk;
-      const { marks } = splitMarks(text);
+      const { frame, count, rest } = takeTraceFrames(text);
+      if (count > frames) {
+        frames = count;
+        trace.frame = frame;
+        trace.frameAt = monotonicMs();
+      }
+      const { marks } = splitMarks(rest);
       if (marks.includes(INIT_READY)) markReady();
       if (marks.includes(INIT_WANTS_NETWORK)) markWantsNetwork();
       if (marks.includes(INIT_WANTS_TERMINAL)) markWantsTerminal();
     });
-    pipe.once('end', () => resolve(verdictOf(text)));
+    pipe.once('end', () => {
+      trace.closedAt = monotonicMs();
+      resolve(verdictOf(takeTraceFrames(text).rest));
+    });
     pipe.once('error', reject);
     child.once('error', reject);
   });
@@ -71,6 +86,7 @@ export function initHandshake(child: ChildProcess): InitHandshake {
     wantsNetwork,
     wantsTerminal,
     verdict,
+    trace,
   };
   handshakes.set(child, handshake);
   return handshake;

@@ -23,6 +23,9 @@ import { containerConfinement } from '../security/confinement.js';
 import { containerPaths } from '../store/store-layout.js';
 import { openContainerPty } from '../terminal/container-pty.js';
 import type { TerminalSize } from '../terminal/pty.js';
+import type { StartTracer } from '../trace/start-tracer.js';
+import { step, stepAsync } from '../trace/trace-step.js';
+import { traceLibc } from '../trace/traced-libc.js';
 import {
   prepareNetwork,
   releaseNetwork,
@@ -37,6 +40,18 @@ import { processStartTime } from './process-identity.js';
 import { refreshState } from './refresh-state.js';
 import { spawnInit } from './spawn-init.js';
 import { DEFAULT_START_TIMEOUT_MS, withDeadline } from './start-deadline.js';
+import {
+  cgroupCreateStep,
+  cgroupJoinStep,
+  cgroupLimitsStep,
+  deviceRulesStep,
+  hostNetworkStep,
+  initSpawnStep,
+  outputPipesStep,
+  pooledInitStep,
+  ptyStep,
+  vethStep,
+} from './start-steps.js';
 import { endKeeper, keepSoon } from './stdio-keeper.js';
 
 /**
@@ -80,7 +95,12 @@ export async function startContainer(
   context: EngineContext,
   found: ContainerRecord,
   io: ContainerIo,
+  tracer?: StartTracer,
 ): Promise<RunningContainer> {
+  // A traced start makes every call through a libc that records it (see trace/); what
+  // serves the container after its start (the keeper of its output) goes untraced.
+  const untraced = context.libc;
+  if (tracer) context = { ...context, libc: traceLibc(context.libc, tracer.engine) };
   const { libc, layout, cgroupFor, initPool } = context;
   // A copy: this function sets its state and cgroups, and a listed record is shared.
   const record = { ...refreshState(layout, found) };
@@ -88,6 +108,7 @@ export async function startContainer(
     throw new CoveError(`container ${record.name} is already ${record.state.status}`);
   }
   const { spec } = record;
+  tracer?.begin({ id: record.id, name: record.name, image: spec.image, command: record.args });
   const image = await getImage(layout, spec.image);
   const paths = containerPaths(layout, record.id);
 
@@ -99,17 +120,15 @@ export async function startContainer(
   const cgroup = cgroupFor(record.id);
   try {
     record.cgroupPaths = [...cgroup.paths];
-    await withContextAsync('creating the cgroup', () => cgroup.create());
-    await withContextAsync('applying limits', () => cgroup.apply(spec.limits));
+    await stepAsync(libc, cgroupCreateStep, () => cgroup.create());
+    await stepAsync(libc, cgroupLimitsStep, () => cgroup.apply(spec.limits));
     // The --device nodes are looked up again at each start: a host's numbers can change.
     const devices = resolveDevices(spec.devices);
-    await withContextAsync('restricting devices', () =>
+    await stepAsync(libc, deviceRulesStep, () =>
       cgroup.restrictDevices([...DEFAULT_DEVICE_RULES, ...devices.map(deviceRule)]),
     );
 
-    network = await withContextAsync('setting up the network', () =>
-      prepareNetwork(context, record, image),
-    );
+    network = await stepAsync(libc, hostNetworkStep, () => prepareNetwork(context, record, image));
     const startNetwork = network;
     const { connect } = network;
 
@@ -117,10 +136,13 @@ export async function startContainer(
     if (io.kind === 'terminal') {
       stdio = { kind: 'terminal' };
     } else if (io.kind === 'log') {
-      const fifos = makeStdioFifos(libc, paths.dir);
-      outputPipes = openOutputPipes(fifos);
-      enlargePipe(libc, outputPipes.stdout);
-      enlargePipe(libc, outputPipes.stderr);
+      const fifos = step(libc, outputPipesStep, () => {
+        const made = makeStdioFifos(libc, paths.dir);
+        outputPipes = openOutputPipes(made);
+        enlargePipe(libc, outputPipes.stdout);
+        enlargePipe(libc, outputPipes.stderr);
+        return made;
+      });
       if (io.stdin) stdinFd = openWriteEnd(fifos.stdin);
       stdio = { kind: 'pipes', ...fifos, stdin: io.stdin ? fifos.stdin : undefined };
     } else {
@@ -149,23 +171,28 @@ export async function startContainer(
       workdir: spec.workdir ?? (image.config.workingDir || '/'),
       user: spec.user ?? (image.config.user || undefined),
       confinement: containerConfinement(spec),
+      ...(tracer ? { trace: true } : {}),
     };
-    child =
-      io.kind === 'inherit'
-        ? spawnInit(libc, [io.stdin ? 'inherit' : 'ignore', 'inherit', 'inherit'])
-        : (initPool?.take() ?? spawnInit(libc, ['ignore', 'ignore', 'ignore']));
-    const started = child;
-    // Node must have made its threads before the init joins the cgroup: under a small
-    // pids.max a thread made later would be refused, and Node aborts.
+    const pooled = io.kind !== 'inherit' && initPool;
     const startTimeout = context.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
-    await withContextAsync('waiting for the container init to start', () =>
-      withDeadline(initHandshake(started).ready, startTimeout, 'starting the container init'),
-    );
+    const started = await stepAsync(libc, pooled ? pooledInitStep : initSpawnStep, async () => {
+      child =
+        io.kind === 'inherit'
+          ? spawnInit(libc, [io.stdin ? 'inherit' : 'ignore', 'inherit', 'inherit'])
+          : pooled
+            ? pooled.take()
+            : spawnInit(libc, ['ignore', 'ignore', 'ignore']);
+      const spawned = child;
+      // Node must have made its threads before the init joins the cgroup: under a small
+      // pids.max a thread made later would be refused, and Node aborts.
+      await withContextAsync('waiting for the container init to start', () =>
+        withDeadline(initHandshake(spawned).ready, startTimeout, 'starting the container init'),
+      );
+      return spawned;
+    });
     // The init waits for its spec, so it joins the cgroup before running anything: no
     // byte or fork of the user's program escapes the limits.
-    await withContextAsync('adding the container to its cgroup', () =>
-      cgroup.addProcess(started.pid ?? 0),
-    );
+    await stepAsync(libc, cgroupJoinStep, () => cgroup.addProcess(started.pid ?? 0));
     const exit = new Promise<number>((resolve) =>
       started.once('exit', (code, signal) => resolve(exitCodeFrom(code, signal))),
     );
@@ -173,17 +200,20 @@ export async function startContainer(
     // mounted; the engine keeps the master and tells the init which slave is its own.
     const openTerminal =
       io.kind === 'terminal'
-        ? () => {
-            const pty = openContainerPty(libc, started.pid ?? 0, io);
-            libc.close(pty.slave);
-            terminal = pty.master;
-            return pty.number;
-          }
+        ? () =>
+            step(libc, ptyStep, () => {
+              const pty = openContainerPty(libc, started.pid ?? 0, io);
+              libc.close(pty.slave);
+              terminal = pty.master;
+              return pty.number;
+            })
         : undefined;
+    if (tracer) tracer.init = initHandshake(started).trace;
     await withDeadline(
       deliverSpec(started, initSpec, exit, {
         openTerminal,
-        attachNetwork: connect && (() => connect(started.pid ?? 0)),
+        attachNetwork:
+          connect && (() => stepAsync(libc, vethStep, () => connect(started.pid ?? 0))),
       }),
       startTimeout,
       `setting up the container up to ${spec.image}'s command`,
@@ -209,9 +239,11 @@ export async function startContainer(
           ? [outputPipes.stdout, outputPipes.stderr]
           : [];
     const keeper = kept.length
-      ? keepSoon(libc, kept, () => started.exitCode === null && started.signalCode === null).then(
-          (spawned) => recordKeeper(context, record, spawned),
-        )
+      ? keepSoon(
+          untraced,
+          kept,
+          () => started.exitCode === null && started.signalCode === null,
+        ).then((spawned) => recordKeeper(context, record, spawned))
       : Promise.resolve(undefined);
 
     const logger = outputPipes ? startContainerLogger(outputPipes, paths.log) : undefined;
@@ -230,7 +262,7 @@ export async function startContainer(
       // Everything the container wrote is in the log before anyone hears it ended.
       await logger?.done;
       context.loggers?.delete(record.id);
-      endKeeper(libc, await keeper);
+      endKeeper(untraced, await keeper);
       stdin?.destroy();
       const oomKilled = (await cgroup.oomKillCount().catch(() => 0)) > 0;
       await cgroup.remove().catch(() => {});

@@ -1,6 +1,7 @@
 import { withContext } from '../errors.js';
 import { O_CLOEXEC, O_RDONLY, O_RDWR } from '../libc/constants.js';
 import type { Libc } from '../libc/libc.js';
+import type { StepNotes } from '../trace/trace-step.js';
 
 /**
  * Where a container's stdin, stdout and stderr go. An init started in advance has no
@@ -16,6 +17,15 @@ export type InitStdio =
   | { kind: 'pipes'; stdin?: string; stdout: string; stderr: string }
   | { kind: 'terminal' };
 
+export const stdioStep: StepNotes = {
+  id: 'stdio',
+  group: 'process',
+  title: 'Output to the log',
+  why: "The container writes into named pipes the engine's logger reads, opened read-write so a write waits instead of dying of SIGPIPE while the agent restarts.",
+  byHand: 'exec >stdout.fifo 2>stderr.fifo </dev/null',
+  doing: '',
+};
+
 /** Runs before the init leaves the host's mount namespace: the paths are the host's. */
 export function attachStdio(libc: Libc, stdio: InitStdio): void {
   if (stdio.kind !== 'pipes') return;
@@ -30,6 +40,15 @@ export function attachStdio(libc: Libc, stdio: InitStdio): void {
     for (const fd of [stdin, stdout, stderr]) libc.close(fd);
   });
 }
+
+export const terminalStep: StepNotes = {
+  id: 'terminal',
+  group: 'process',
+  title: 'Its own terminal',
+  why: "The terminal is a PTY of the container's own devpts (the engine keeps the master), so tty inside names /dev/pts/N of the container, and Ctrl-C reaches its foreground job.",
+  byHand: "setsid sh -c 'exec <>/dev/pts/0 >&0 2>&0 PROGRAM'",
+  doing: '',
+};
 
 /**
  * Runs in the container's root, after its devpts is mounted: the engine has opened PTY

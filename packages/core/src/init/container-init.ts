@@ -1,4 +1,3 @@
-import { withContext } from '../errors.js';
 import {
   CLONE_NEWCGROUP,
   CLONE_NEWIPC,
@@ -22,8 +21,22 @@ import { resolveUser } from '../process/user.js';
 import { enterWorkingDirectory } from '../process/working-directory.js';
 import { makeRootReadonly, setupRootfs } from '../rootfs/setup-rootfs.js';
 import { guardUntilExec, letOutliveEngine } from '../security/guard-until-exec.js';
-import { attachTerminal } from './attach-stdio.js';
+import { step } from '../trace/trace-step.js';
+import { recorderOf } from '../trace/traced-libc.js';
+import { attachTerminal, terminalStep } from './attach-stdio.js';
 import { ERROR_FD, type InitSpec } from './init-spec.js';
+import {
+  commandStep,
+  execveStep,
+  guardStep,
+  handOverStep,
+  hostnameStep,
+  interfaceStep,
+  joinNetworkStep,
+  loopbackStep,
+  namespacesStep,
+  workdirStep,
+} from './init-steps.js';
 
 /** The init's side of its talk with the engine (see the marks in init-spec.ts). */
 export interface EngineChannel {
@@ -60,21 +73,18 @@ const silentEngine: EngineChannel = {
  */
 export function containerInit(libc: Libc, spec: InitSpec, engine = silentEngine): never {
   // The engine reads the error pipe until execve: its closing means the engine is gone.
-  withContext('guarding the init until exec', () => guardUntilExec(libc, ERROR_FD));
+  step(libc, guardStep, () => guardUntilExec(libc, ERROR_FD));
   setOwnOomScore(spec.confinement.oomScoreAdj);
   const { network } = spec;
-  if (network.kind === 'join') joinNetworkNamespace(libc, network.pid, network.startTime);
+  if (network.kind === 'join') {
+    step(libc, joinNetworkStep, () => joinNetworkNamespace(libc, network.pid, network.startTime));
+  }
   const ownNetwork = network.kind === 'none' || network.kind === 'bridge';
-  withContext(
-    `creating the mount, UTS, IPC${ownNetwork ? ', network' : ''} and cgroup namespaces`,
-    () =>
-      libc.unshare(
-        CLONE_NEWNS |
-          CLONE_NEWUTS |
-          CLONE_NEWIPC |
-          CLONE_NEWCGROUP |
-          (ownNetwork ? CLONE_NEWNET : 0),
-      ),
+  const doing = `creating the mount, UTS, IPC${ownNetwork ? ', network' : ''} and cgroup namespaces`;
+  step(libc, { ...namespacesStep, doing }, () =>
+    libc.unshare(
+      CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | (ownNetwork ? CLONE_NEWNET : 0),
+    ),
   );
   // Seed 004: the engine makes the veth pair with this end in the new namespace, then
   // this end gets its address and the default route. The engine makes it while the
@@ -89,15 +99,20 @@ export function containerInit(libc: Libc, spec: InitSpec, engine = silentEngine)
   // Before the terminal is asked for: the engine answers the two in this order.
   if (network.kind === 'bridge') {
     engine.networkAttached();
-    withContext(`configuring ${network.interface.name}`, () =>
+    step(libc, { ...interfaceStep, doing: `configuring ${network.interface.name}` }, () =>
       configureContainerInterface(libc, network.interface),
     );
   }
   // The container's devpts is mounted now: its terminal can be one of its own.
-  if (spec.stdio.kind === 'terminal') attachTerminal(libc, engine.terminalNumber());
+  if (spec.stdio.kind === 'terminal') {
+    const number = engine.terminalNumber();
+    step(libc, terminalStep, () => attachTerminal(libc, number));
+  }
 
-  withContext(`setting the hostname to ${spec.hostname}`, () => libc.sethostname(spec.hostname));
-  if (ownNetwork) withContext('bringing up the loopback interface', () => bringUpLoopback(libc));
+  step(libc, { ...hostnameStep, doing: `setting the hostname to ${spec.hostname}` }, () =>
+    libc.sethostname(spec.hostname),
+  );
+  if (ownNetwork) step(libc, loopbackStep, () => bringUpLoopback(libc));
   if (network.kind === 'bridge') writeHostsEntry(spec.hostname, network.interface.address);
 
   // From here on every path is the container's: the host's tree is gone.
@@ -108,28 +123,34 @@ export function containerInit(libc: Libc, spec: InitSpec, engine = silentEngine)
     image: spec.imageEnv,
     user: spec.userEnv,
   });
-  enterWorkingDirectory(libc, spec.workdir);
+  step(libc, workdirStep, () => enterWorkingDirectory(libc, spec.workdir));
   // After the working directory, which may have to be made.
   if (spec.rootfs.readOnly) makeRootReadonly(libc);
   const [program = ''] = spec.args;
-  const path = resolveCommand(program, env, spec.imageName);
+  const path = step(libc, commandStep, () => resolveCommand(program, env, spec.imageName));
 
-  handOverFileDescriptors(libc);
-  resetSignals(libc);
-  letOutliveEngine(libc);
+  step(libc, handOverStep, () => {
+    handOverFileDescriptors(libc);
+    resetSignals(libc);
+    letOutliveEngine(libc);
+  });
   // Before the seccomp filter, which may refuse write(2): what fails from here on still
   // reports its failure after this mark.
   engine.markExecuting();
+  const recorder = recorderOf(libc);
+  if (recorder) recorder.exec = { path, args: spec.args };
   dropPrivileges(libc, user, spec.confinement);
-  try {
-    libc.execve(path, spec.args, env);
-  } catch (error) {
-    throw explainExecFailure(
-      path,
-      error instanceof SyscallError ? error.code : 'EIO',
-      spec.imageName,
-    );
-  }
+  return step(libc, execveStep, () => {
+    try {
+      return libc.execve(path, spec.args, env);
+    } catch (error) {
+      throw explainExecFailure(
+        path,
+        error instanceof SyscallError ? error.code : 'EIO',
+        spec.imageName,
+      );
+    }
+  });
 }
 
 /**

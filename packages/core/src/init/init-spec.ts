@@ -17,6 +17,8 @@ export interface InitSpec {
   user: string | undefined;
   /** Seccomp filter and resource limits, applied right before execve. */
   confinement: Confinement;
+  /** Record every step and call, and send them on the error pipe (see init-trace-frame.ts). */
+  trace?: boolean;
 }
 
 /** What the init sends back on its error pipe when it cannot exec the user's command. */

@@ -1,7 +1,11 @@
 import { readSync, writeSync } from 'node:fs';
 import { exitCodeOf } from '../errors.js';
 import { koffiLibc } from '../libc/koffi-libc.js';
-import { attachStdio } from './attach-stdio.js';
+import { encodeTraceFrame } from '../trace/init-trace-frame.js';
+import { TraceRecorder } from '../trace/trace-recorder.js';
+import { step } from '../trace/trace-step.js';
+import { traceLibc } from '../trace/traced-libc.js';
+import { attachStdio, stdioStep } from './attach-stdio.js';
 import { containerInit, type EngineChannel } from './container-init.js';
 import {
   ERROR_FD,
@@ -47,15 +51,29 @@ const engine: EngineChannel = {
   markExecuting: () => writeSync(ERROR_FD, INIT_EXECUTING),
 };
 
+/** A traced start's record of this process, sent before its last calls and at a failure. */
+let recorder: TraceRecorder | undefined;
+const sendTrace = () => {
+  if (!recorder) return;
+  try {
+    writeSync(ERROR_FD, encodeTraceFrame(recorder.frame()));
+  } catch {
+    // A trace must not change how the start ends.
+  }
+};
+
 try {
   // Node has started its threads: the engine may now put this process in a cgroup whose
   // pids.max would refuse a thread created later.
   writeSync(ERROR_FD, INIT_READY);
   const spec = JSON.parse(readLine('the spec')) as InitSpec;
-  attachStdio(koffiLibc, spec.stdio);
-  containerInit(koffiLibc, spec, engine);
+  if (spec.trace) recorder = new TraceRecorder('init');
+  const libc = recorder ? traceLibc(koffiLibc, recorder, sendTrace) : koffiLibc;
+  if (spec.stdio.kind === 'pipes') step(libc, stdioStep, () => attachStdio(libc, spec.stdio));
+  containerInit(libc, spec, engine);
 } catch (error) {
   const failure: InitFailure = { message: (error as Error).message, exitCode: exitCodeOf(error) };
+  sendTrace();
   writeSync(ERROR_FD, JSON.stringify(failure));
   process.exit(failure.exitCode);
 }

@@ -20,7 +20,7 @@ export class SyscallError extends Error {
     readonly call: string,
     readonly detail: string,
     readonly errno: number,
-    meaning: string,
+    readonly meaning: string,
   ) {
     const code = errnoName(errno);
     super(`${call}(${detail}): ${code} (${meaning})`);

@@ -1,6 +1,7 @@
 import { MS_BIND, MS_RDONLY, MS_REC, MS_REMOUNT } from '../libc/constants.js';
 import type { Libc } from '../libc/libc.js';
 import { SyscallError } from '../libc/syscall-error.js';
+import type { StepNotes } from '../trace/trace-step.js';
 import { fdPath, openInRoot } from './safe-path.js';
 
 /** Kernel interfaces that leak host information or control: hidden, as runc hides them. */
@@ -37,6 +38,15 @@ function openIfPresent(libc: Libc, rootFd: number, path: string): number | undef
   }
 }
 
+export const maskStep: StepNotes = {
+  id: 'masks',
+  group: 'root filesystem',
+  title: 'Kernel paths masked',
+  why: 'Some files of /proc and /sys give away or change the host (/proc/kcore, /proc/keys, /sys/firmware): /dev/null is bound over each file and an empty read-only tmpfs over each directory.',
+  byHand: 'mount --bind /dev/null rootfs/proc/kcore',
+  doing: 'masking kernel paths',
+};
+
 /**
  * Files are covered by the host's /dev/null (reads return nothing), directories by an
  * empty read-only tmpfs. Runs before pivot_root, while the host's /dev/null is reachable.
@@ -57,6 +67,16 @@ export function maskPaths(libc: Libc, rootFd: number, hostDevNull: string): void
     }
   }
 }
+
+export const readonlyPathsStep: StepNotes = {
+  id: 'readonly-paths',
+  group: 'root filesystem',
+  title: 'Kernel paths read-only',
+  why: '/proc/sys, /proc/sysrq-trigger and their kind set host-wide kernel knobs: each is bound onto itself and remounted read-only.',
+  byHand:
+    'mount --bind rootfs/proc/sys rootfs/proc/sys && mount -o remount,bind,ro rootfs/proc/sys',
+  doing: 'making kernel paths read-only',
+};
 
 /** Bind each path onto itself, then remount that bind read-only (mount(2): MS_REMOUNT|MS_BIND). */
 export function makeReadonly(libc: Libc, rootFd: number, paths: readonly string[]): void {

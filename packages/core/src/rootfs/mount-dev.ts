@@ -9,6 +9,7 @@ import {
   S_IFCHR,
 } from '../libc/constants.js';
 import type { Libc } from '../libc/libc.js';
+import type { StepNotes } from '../trace/trace-step.js';
 import { mountInRoot } from './mount-in-root.js';
 
 /** The device nodes every program expects, as runc creates them (major, minor). */
@@ -31,6 +32,16 @@ const links: ReadonlyArray<[name: string, target: string]> = [
 
 // glibc's makedev() for the small numbers used here.
 const makedev = (major: number, minor: number) => (major << 8) | minor;
+
+export const devStep: StepNotes = {
+  id: 'dev',
+  group: 'root filesystem',
+  title: 'A small /dev of its own',
+  why: "The host's /dev holds its disks and its memory: the container gets a tmpfs with null, zero, full, random, urandom, tty, its own devpts and /dev/shm, and nothing else.",
+  byHand:
+    'mount -t tmpfs -o mode=755 tmpfs rootfs/dev && mknod -m 666 rootfs/dev/null c 1 3 && mount -t devpts -o newinstance,ptmxmode=0666 devpts rootfs/dev/pts',
+  doing: 'mounting /dev',
+};
 
 /**
  * A minimal /dev on a fresh tmpfs: nothing of the host's /dev is visible, and the

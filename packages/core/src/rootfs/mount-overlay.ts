@@ -1,5 +1,6 @@
 import type { Libc } from '../libc/libc.js';
 import { SyscallError } from '../libc/syscall-error.js';
+import type { StepNotes } from '../trace/trace-step.js';
 
 export interface OverlayLayout {
   /** The image's read-only layers, topmost first. */
@@ -8,6 +9,15 @@ export interface OverlayLayout {
   workDir: string;
   mountPoint: string;
 }
+
+export const overlayStep: StepNotes = {
+  id: 'overlay',
+  group: 'root filesystem',
+  title: 'The image as an overlay',
+  why: "The image's layers stay read-only and shared by every container of the image; an overlay mount stacks them under a directory of this container's own, where its writes land.",
+  byHand: 'mount -t overlay overlay -o lowerdir=L2:L1,upperdir=upper,workdir=work rootfs',
+  doing: 'mounting the root filesystem',
+};
 
 /**
  * The container's root: the image's layers read-only beneath its own writable upper

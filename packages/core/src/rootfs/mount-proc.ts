@@ -1,6 +1,16 @@
 import { MS_NODEV, MS_NOEXEC, MS_NOSUID } from '../libc/constants.js';
 import type { Libc } from '../libc/libc.js';
+import type { StepNotes } from '../trace/trace-step.js';
 import { mountInRoot } from './mount-in-root.js';
+
+export const procStep: StepNotes = {
+  id: 'proc',
+  group: 'root filesystem',
+  title: 'A fresh /proc',
+  why: "/proc must be remounted: procfs shows the PID namespace of the process that mounts it, and the host's /proc would list the host's processes (ps would see them all).",
+  byHand: 'mount -t proc -o nosuid,nodev,noexec proc rootfs/proc',
+  doing: 'mounting /proc',
+};
 
 /**
  * A fresh procfs for the container. proc takes the PID namespace of the process that

@@ -1,6 +1,7 @@
 import type { TmpfsMount } from '@cove/shared';
 import { MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_RDONLY } from '../libc/constants.js';
 import type { Libc } from '../libc/libc.js';
+import type { StepNotes } from '../trace/trace-step.js';
 import { mountInRoot } from './mount-in-root.js';
 
 const flagOptions: Record<string, { set: number } | { clear: number }> = {
@@ -10,6 +11,15 @@ const flagOptions: Record<string, { set: number } | { clear: number }> = {
   exec: { clear: MS_NOEXEC },
   nosuid: { set: MS_NOSUID },
   nodev: { set: MS_NODEV },
+};
+
+export const tmpfsStep: StepNotes = {
+  id: 'tmpfs',
+  group: 'root filesystem',
+  title: 'A --tmpfs mount',
+  why: 'Memory-backed scratch space that disappears with the container.',
+  byHand: 'mount -t tmpfs -o size=64m tmpfs rootfs/target',
+  doing: 'mounting a tmpfs',
 };
 
 /**

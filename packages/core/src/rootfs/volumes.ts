@@ -12,7 +12,17 @@ import {
 } from '../libc/constants.js';
 import type { Libc } from '../libc/libc.js';
 import { SyscallError } from '../libc/syscall-error.js';
+import type { StepNotes } from '../trace/trace-step.js';
 import { ensureInRoot, fdPath, openInRoot } from './safe-path.js';
+
+export const volumeStep: StepNotes = {
+  id: 'volume',
+  group: 'root filesystem',
+  title: 'A volume',
+  why: 'A host directory bind-mounted into the root: the one way the container sees host files, opened beneath the root so a symlink in the image cannot point the mount at the host.',
+  byHand: 'mount --bind /host/dir rootfs/target',
+  doing: 'mounting a volume',
+};
 
 /**
  * `-v SRC:DST[:ro]` as a bind mount. The source is the host's (opened by the path the

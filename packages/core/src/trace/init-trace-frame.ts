@@ -1,0 +1,47 @@
+import type { TraceStep } from '@cove/shared';
+
+/**
+ * What a traced init (or exec shim) sends the engine of its part of a start: its steps
+ * and calls, with times on the shared monotonic clock, and the program it is about to
+ * execve (whose success it cannot report: see traceLibc's `beforeLastCalls`).
+ */
+export interface InitTraceFrame {
+  steps: TraceStep[];
+  exec?: { path: string; args: string[] };
+}
+
+/**
+ * On the init's error pipe a frame is a record separator, the JSON, and a newline: JSON
+ * escapes both characters inside strings, so a frame cannot be mistaken for a mark or
+ * for a failure's JSON, and each later frame holds everything of the earlier ones.
+ */
+const FRAME_START = '\x1e';
+
+export const encodeTraceFrame = (frame: InitTraceFrame): string =>
+  `${FRAME_START}${JSON.stringify(frame)}\n`;
+
+/**
+ * Takes the frames out of what the pipe has carried so far: the last complete one, and
+ * the text around them (an unfinished frame at the end is left out until it is whole).
+ */
+export function takeTraceFrames(text: string): {
+  frame?: InitTraceFrame;
+  /** How many whole frames there were. */
+  count: number;
+  rest: string;
+} {
+  let rest = '';
+  let frame: InitTraceFrame | undefined;
+  let count = 0;
+  let position = 0;
+  for (;;) {
+    const start = text.indexOf(FRAME_START, position);
+    if (start < 0) return { frame, count, rest: rest + text.slice(position) };
+    rest += text.slice(position, start);
+    const end = text.indexOf('\n', start);
+    if (end < 0) return { frame, count, rest };
+    frame = JSON.parse(text.slice(start + 1, end)) as InitTraceFrame;
+    count++;
+    position = end + 1;
+  }
+}

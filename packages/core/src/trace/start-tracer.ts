@@ -1,0 +1,115 @@
+import type { StartTrace, TraceCall, TraceStep } from '@cove/shared';
+import { execveStep } from '../init/init-steps.js';
+import type { InitTraceFrame } from './init-trace-frame.js';
+import { monotonicMs, TraceRecorder } from './trace-recorder.js';
+
+/** Whom a trace is of: a container record's fields, or an exec's. */
+export interface TracedContainer {
+  id: string;
+  name: string;
+  image: string;
+  command: string[];
+}
+
+/**
+ * One start's (or exec's) trace being made: the engine's own recorder, and what the init
+ * (or the exec shim) sent of its part. The caller makes one, passes it to the start, and
+ * asks for the finished trace whether the start worked or not.
+ */
+export class StartTracer {
+  readonly engine = new TraceRecorder('agent');
+  private origin = monotonicMs();
+  private startedAt = new Date().toISOString();
+  /**
+   * The other process's part, filled as its pipe is read: its last frame, and when the
+   * pipe closed (at its execve, or at its end).
+   */
+  init: { frame?: InitTraceFrame; frameAt?: number; closedAt?: number } = {};
+
+  /** Whose start it is: set by the start once it has the container's record. */
+  private container?: TracedContainer;
+
+  constructor(readonly kind: 'start' | 'exec' = 'start') {}
+
+  /** The start begins now, for `container` (a `run` creates it first: that is not traced). */
+  begin(container: TracedContainer): void {
+    this.container = container;
+    this.origin = monotonicMs();
+    this.startedAt = new Date().toISOString();
+  }
+
+  /**
+   * The trace, or undefined when the start failed before it knew its container; `error`
+   * is the failure the user was told, for a start that failed.
+   */
+  finish(error?: unknown): StartTrace | undefined {
+    const { container } = this;
+    if (!container) return undefined;
+    const finishedAt = monotonicMs();
+    this.engine.stop();
+    const steps = [...this.engine.steps, ...(this.init.frame?.steps ?? [])];
+    if (error === undefined) this.completeExec(steps);
+    steps.sort((a, b) => a.at - b.at);
+    const relative = (at: number) => round(at - this.origin);
+    return {
+      kind: this.kind,
+      containerId: container.id,
+      containerName: container.name,
+      image: container.image,
+      command: container.command,
+      startedAt: this.startedAt,
+      ms: round(finishedAt - this.origin),
+      ...(error === undefined ? {} : { error: (error as Error).message }),
+      steps: steps.map((step) => ({
+        ...step,
+        at: relative(step.at),
+        ms: round(step.ms),
+        calls: step.calls.map((call) => ({ ...call, at: relative(call.at), ms: round(call.ms) })),
+      })),
+    };
+  }
+
+  /**
+   * The init's last calls end where it can no longer say so. Its frame left just before
+   * them (the engine read it at `frameAt`), with seccomp (or execve) begun; the pipe's
+   * close-on-exec with no failure says both succeeded, and when execve got that far.
+   */
+  private completeExec(steps: TraceStep[]): void {
+    const { frame, frameAt, closedAt } = this.init;
+    if (!frame) return;
+    const end = closedAt ?? monotonicMs();
+    const from = frameAt ?? end;
+    const ended = (call: TraceCall) => call.call === 'execve';
+    for (const step of steps) {
+      for (const call of step.calls) {
+        if (call.inferred !== 'begun') continue;
+        call.at = Math.max(call.at, from);
+        call.ms = ended(call) ? end - call.at : 0;
+        call.inferred = ended(call)
+          ? 'the error pipe closed on execve: it succeeded'
+          : 'succeeded: the process went on to execve';
+        step.ms = Math.max(step.ms, call.at + call.ms - step.at);
+      }
+    }
+    const { exec } = frame;
+    if (!exec || steps.some((step) => step.calls.some(ended))) return;
+    const { doing: _doing, ...shown } = execveStep;
+    const at = Math.min(from, end);
+    const call: TraceCall = {
+      call: 'execve',
+      args: `${JSON.stringify(exec.path)}, ${JSON.stringify(exec.args)}`,
+      inferred: 'the error pipe closed on execve: it succeeded',
+      at,
+      ms: end - at,
+    };
+    steps.push({
+      ...shown,
+      process: frame.steps.at(-1)?.process ?? 'init',
+      at,
+      ms: end - at,
+      calls: [call],
+    });
+  }
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
