@@ -20,6 +20,7 @@ import { run } from './commands/run.js';
 import { start } from './commands/start.js';
 import { stats } from './commands/stats.js';
 import { kill, restart, stop } from './commands/stop.js';
+import { trace } from './commands/trace.js';
 import { env } from './env.js';
 import { parseFlags } from './parse-flags.js';
 
@@ -40,6 +41,7 @@ Commands:
   rm        Remove containers (-f: kill running ones first)
   logs      Print the output of a detached container
   inspect   Show a container's record as JSON: limits, state, network, cgroup paths
+  trace     Show a container's last start step by step, with its system calls
   port      Show where a container's ports are published on the host
   stats     Live memory, pids and cpu of running containers (--no-stream, --format json)
   pause     Freeze every process of a container
@@ -72,6 +74,7 @@ const commands: Record<string, Command> = {
   rm,
   logs,
   inspect,
+  trace,
   port,
   stats,
   pause: (agent, args) => pause(agent, args, true),

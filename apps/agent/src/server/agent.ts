@@ -71,6 +71,8 @@ export interface AgentOptions {
   defaultNetwork?: NetworkMode;
   /** The bridge's subnet instead of the one kept in the store. */
   bridgeSubnet?: string;
+  /** Record each start's steps and calls (default: yes). */
+  trace?: boolean;
 }
 
 export interface RunningAgent {
@@ -119,6 +121,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     supervise: true,
     defaultNetwork: options.defaultNetwork,
     bridgeSubnet: options.bridgeSubnet,
+    trace: options.trace ?? true,
     onEvent: (event) => {
       events.publish(event);
       log.info(`container.${event.type}`, {

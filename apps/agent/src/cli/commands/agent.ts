@@ -42,7 +42,9 @@ Options:
                              bridge (default), none or host
       --bridge-subnet CIDR   The subnet of the bridge cove0 (default: the first of
                              10.88.0.0/16, 10.89.0.0/16... no host route overlaps),
-                             kept in the store; changes only while no container is on it`;
+                             kept in the store; changes only while no container is on it
+      --no-trace             Record no start's steps and calls (cove trace, the
+                             dashboard's Start tab); a start then skips the recording`;
 
 function parseListen(text: string): { host: string; port: number } {
   const match = /^(?:\[([0-9a-fA-F:]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
@@ -151,6 +153,7 @@ export async function agent(root: string, args: string[]): Promise<number> {
     { long: 'tls-key', value: true },
     { long: 'insecure-listen' },
     { long: 'default-network', value: true },
+    { long: 'no-trace' },
     { long: 'bridge-subnet', value: true },
     { long: 'root', value: true },
     { long: 'help' },
@@ -210,6 +213,7 @@ export async function agent(root: string, args: string[]): Promise<number> {
     version,
     log,
     defaultNetwork,
+    trace: !flags.has('no-trace'),
     bridgeSubnet,
   });
   if (running.tokenCreated) {

@@ -6,6 +6,7 @@ import {
   ContainerSpecSchema,
   type ContainerSummary,
   type LogLine,
+  type StartTrace,
 } from '@cove/shared';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
@@ -31,6 +32,12 @@ export const containersRouter = {
   inspect: procedure
     .input(ContainerReferenceSchema)
     .query(({ ctx, input }) => ctx.engine.inspect(input.id)),
+  /** The last start's steps and calls; null when it was not traced (`agent --no-trace`). */
+  trace: procedure
+    .input(ContainerReferenceSchema)
+    .query(({ ctx, input }): StartTrace | null => ctx.engine.trace(input.id) ?? null),
+  /** The last failed starts, newest first, with the step that failed. */
+  failedStarts: procedure.query(({ ctx }): StartTrace[] => ctx.engine.failedStarts()),
   create: procedure
     .input(z.object({ spec: ContainerSpecSchema, start: z.boolean().default(true) }))
     .mutation(async ({ ctx, input }) => {
