@@ -34,7 +34,7 @@ describe('cove run --trace and cove trace: a container being born', () => {
       '$ mount --make-rprivate /',
       'pivot_root(".", ".")',
       'umount2(".", MNT_DETACH)',
-      'execve("/bin/echo", ["echo","hello"])',
+      'execve("/bin/echo", ["echo", "hello"])',
     ]) {
       assert.ok(stderr.includes(expected), `the trace shows ${expected}`);
     }
@@ -87,6 +87,18 @@ describe('cove run --trace and cove trace: a container being born', () => {
     const failed = cove(['trace', '--failed']);
     assert.equal(failed.code, 0, failed.stderr);
     assert.match(failed.stdout, /busybox {2}at "The command looked up": .*no-such-program/);
+  });
+
+  test('exec --trace prints how the process was started, into the running container', () => {
+    assert.equal(cove(['run', '-d', '--name', 'host-of-exec', 'busybox', 'sleep', '100']).code, 0);
+    const result = cove(['exec', '--trace', 'host-of-exec', 'echo', 'hi']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'hi\n');
+    assert.match(result.stderr, /^The exec of host-of-exec \(busybox: echo hi\)/m);
+    assert.match(result.stderr, /exec  Into the container's namespaces/);
+    assert.match(result.stderr, /setns\(\d+ \(the pidfd of PID \d+\), CLONE_NEWNS\|/);
+    assert.match(result.stderr, /spawn\("\/bin\/echo", \["echo", "hi"\]\) = \d+$/m);
+    assert.equal(cove(['rm', '-f', 'host-of-exec']).code, 0);
   });
 
   test('a container that does not exist is one clear error', () => {

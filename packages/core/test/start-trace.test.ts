@@ -160,3 +160,47 @@ test('trace frames are found whole among the marks, and a torn one waits', () =>
   assert.deepEqual(takeTraceFrames(text), { frame, count: 1, rest: 'RX' });
   assert.deepEqual(takeTraceFrames(text.slice(0, 10)), { frame: undefined, count: 0, rest: 'R' });
 });
+
+test("an exec's trace: into the namespaces, the user, the filter, the spawn", async () => {
+  const supervised = createEngine({ root, defaultNetwork: 'none', supervise: true });
+  const container = await supervised.run(
+    { image: 'busybox', command: ['sleep', '100'] },
+    { kind: 'log' },
+  );
+  try {
+    const process = await supervised.exec(container.id, { args: ['true'], trace: true });
+    assert.equal(await process.exited, 0);
+    const trace = process.trace;
+    assert.ok(trace, 'the exec was traced');
+    assert.equal(trace.kind, 'exec');
+    assert.deepEqual(trace.command, ['true']);
+    const ids = stepIds(trace);
+    const order = [
+      'shim',
+      'cgroup-join',
+      'enter',
+      'workdir',
+      'command',
+      'capabilities',
+      'seccomp',
+      'spawn',
+    ];
+    const positions = order.map((id) => ids.indexOf(id));
+    assert.ok(!positions.includes(-1), ids.join(' '));
+    assert.deepEqual(
+      [...positions].sort((a, b) => a - b),
+      positions,
+      ids.join(' '),
+    );
+    assert.equal(trace.steps.find((step) => step.id === 'enter')?.process, 'exec');
+    assert.match(calls(trace, 'setns')[0]?.args ?? '', /CLONE_NEWNS/);
+    assert.match(calls(trace, 'spawn')[0]?.args ?? '', /^"\/bin\/true"/);
+
+    const untraced = await supervised.exec(container.id, { args: ['true'] });
+    assert.equal(await untraced.exited, 0);
+    assert.equal(untraced.trace, undefined);
+  } finally {
+    await supervised.remove(container.id, { force: true });
+    await supervised.close();
+  }
+});

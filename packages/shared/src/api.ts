@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ContainerRecordSchema } from './container-record.js';
 import { NetworkCountersSchema } from './network.js';
+import { StartTraceSchema } from './trace.js';
 
 /**
  * What crosses the agent's API besides specs and records: the dashboard, the CLI and
@@ -168,7 +169,13 @@ export type TerminalServerMessage = z.infer<typeof TerminalServerMessageSchema>;
  */
 export const ProcessEventSchema = z.discriminatedUnion('type', [
   /** `stdinId` is where `containers.writeStdin` sends input; null without stdin. */
-  z.object({ type: z.literal('started'), id: z.string(), stdinId: z.string().nullable() }),
+  z.object({
+    type: z.literal('started'),
+    id: z.string(),
+    stdinId: z.string().nullable(),
+    /** How an exec's process was started, when it was asked for (`cove exec --trace`). */
+    trace: StartTraceSchema.optional(),
+  }),
   z.object({ type: z.literal('output'), stream: z.enum(['stdout', 'stderr']), data: z.string() }),
   /** Output the client was too slow to take; the container's log still has it. */
   z.object({ type: z.literal('dropped'), bytes: z.number().int() }),

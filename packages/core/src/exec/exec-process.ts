@@ -1,16 +1,22 @@
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
-import type { ContainerRecord } from '@cove/shared';
+import type { ContainerRecord, StartTrace } from '@cove/shared';
 import type { EngineContext } from '../container/engine-context.js';
 import { refreshState } from '../container/refresh-state.js';
-import { CoveError, withContextAsync } from '../errors.js';
+import { ptyStep } from '../container/start-steps.js';
+import { CoveError } from '../errors.js';
 import { getImage } from '../image/image-store.js';
 import { containerConfinement } from '../security/confinement.js';
 import { openContainerPty } from '../terminal/container-pty.js';
 import type { TerminalSize } from '../terminal/pty.js';
+import { StartTracer } from '../trace/start-tracer.js';
+import { monotonicMs } from '../trace/trace-recorder.js';
+import { step, stepAsync } from '../trace/trace-step.js';
+import { traceLibc } from '../trace/traced-libc.js';
 import { spawnExecShim } from './exec-shim-pool.js';
 import type { ExecReport, ExecSpec } from './exec-spec.js';
+import { pooledShimStep, shimCgroupStep, shimStep } from './exec-steps.js';
 
 export interface ExecOptions {
   args: string[];
@@ -20,6 +26,8 @@ export interface ExecOptions {
   workdir?: string;
   /** Run on a new PTY of this size; otherwise on pipes. */
   terminal?: TerminalSize;
+  /** Record the exec's steps and calls: the process gets its `trace`. */
+  trace?: boolean;
 }
 
 export interface ExecProcess {
@@ -33,6 +41,8 @@ export interface ExecProcess {
   stderr: Readable | null;
   /** Resolves with the exit code (128+N for a signal). */
   exited: Promise<number>;
+  /** How the process was started, step by step, when the exec asked for it. */
+  trace?: StartTrace;
 }
 
 /**
@@ -41,10 +51,29 @@ export interface ExecProcess {
  * exec-shim-main.ts); here the shim joins the cgroup, gets its spec, and reports.
  */
 export async function execInContainer(
-  { libc, layout, cgroupFor, execPool, shimCgroup }: EngineContext,
+  context: EngineContext,
   found: ContainerRecord,
   options: ExecOptions,
 ): Promise<ExecProcess> {
+  if (!options.trace) return execTraced(context, found, options);
+  const tracer = new StartTracer('exec');
+  try {
+    const process = await execTraced(context, found, options, tracer);
+    return { ...process, trace: tracer.finish() };
+  } catch (error) {
+    const trace = tracer.finish(error);
+    throw trace ? Object.assign(error as Error, { trace }) : error;
+  }
+}
+
+async function execTraced(
+  context: EngineContext,
+  found: ContainerRecord,
+  options: ExecOptions,
+  tracer?: StartTracer,
+): Promise<ExecProcess> {
+  const { layout, cgroupFor, execPool, shimCgroup } = context;
+  const libc = tracer ? traceLibc(context.libc, tracer.engine) : context.libc;
   const record = refreshState(layout, found);
   if (record.state.status !== 'running' || !record.state.pid) {
     throw new CoveError(
@@ -54,20 +83,26 @@ export async function execInContainer(
     );
   }
   if (!options.args.length) throw new CoveError('exec needs a command, e.g. sh');
+  const containerPid = record.state.pid;
+  tracer?.begin({
+    id: record.id,
+    name: record.name,
+    image: record.spec.image,
+    command: options.args,
+  });
   const image = await getImage(layout, record.spec.image);
-  const pty = options.terminal
-    ? openContainerPty(libc, record.state.pid, options.terminal)
+  const { terminal } = options;
+  const pty = terminal
+    ? step(libc, ptyStep, () => openContainerPty(libc, containerPid, terminal))
     : undefined;
   const shim = execPool?.take() ?? spawnExecShim();
   try {
     const reports = readReports(shim);
     // Node must have made its threads before the shim joins the cgroup: under a small
     // pids.max a thread made later would be refused, and Node aborts.
-    const ready = await reports.next();
+    const ready = await stepAsync(libc, execPool ? pooledShimStep : shimStep, () => reports.next());
     if (ready.type !== 'ready') throw new CoveError('exec shim ended before it was ready');
-    await withContextAsync('adding the exec to the container cgroup', () =>
-      cgroupFor(record.id).addProcess(shim.pid ?? 0),
-    );
+    await stepAsync(libc, shimCgroupStep, () => cgroupFor(record.id).addProcess(shim.pid ?? 0));
     const spec: ExecSpec = {
       containerPid: record.state.pid,
       containerPidStartTime: record.state.pidStartTime,
@@ -80,9 +115,14 @@ export async function execInContainer(
       user: options.user ?? record.spec.user ?? (image.config.user || undefined),
       confinement: containerConfinement(record.spec),
       terminal: pty ? `/proc/${process.pid}/fd/${pty.slave}` : undefined,
+      ...(tracer ? { trace: true } : {}),
     };
     (shim.stdio[3] as Writable).end(JSON.stringify(spec));
     const first = await reports.next();
+    if (tracer && (first.type === 'started' || first.type === 'failed')) {
+      tracer.init.frame = first.trace;
+      tracer.init.closedAt = monotonicMs();
+    }
     if (first.type === 'failed') throw new CoveError(first.message, first.exitCode);
     if (first.type !== 'started')
       throw new CoveError('exec shim ended before starting the process');

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
-import { exitCodeOf, withContext } from '../errors.js';
+import { exitCodeOf } from '../errors.js';
+import { commandStep, workdirStep } from '../init/init-steps.js';
 import {
   CLOSE_RANGE_CLOEXEC,
   O_CLOEXEC,
@@ -10,14 +11,24 @@ import {
   PR_SET_PDEATHSIG,
   SIGKILL,
 } from '../libc/constants.js';
-import { koffiLibc as libc } from '../libc/koffi-libc.js';
+import { koffiLibc } from '../libc/koffi-libc.js';
+import type { Libc } from '../libc/libc.js';
 import { resolveCommand } from '../process/command.js';
 import { dropPrivileges } from '../process/drop-privileges.js';
 import { buildEnvironment } from '../process/environment.js';
 import { setOwnOomScore } from '../process/oom-score.js';
 import { resolveUser } from '../process/user.js';
 import { enterWorkingDirectory } from '../process/working-directory.js';
-import { enterContainer } from './enter-container.js';
+import { TraceRecorder } from '../trace/trace-recorder.js';
+import { step } from '../trace/trace-step.js';
+import { traceLibc } from '../trace/traced-libc.js';
+import {
+  enterContainer,
+  enterStep,
+  execFdsStep,
+  execTerminalStep,
+  spawnStep,
+} from './enter-container.js';
 import { EXEC_REPORT_FD, EXEC_SPEC_FD, type ExecReport, type ExecSpec } from './exec-spec.js';
 
 // An exec shim: started in advance by the engine, already in the container's cgroup
@@ -51,18 +62,16 @@ function report(message: ExecReport): void {
   writeSync(EXEC_REPORT_FD, `${JSON.stringify(message)}\n`);
 }
 
-function startProcess(spec: ExecSpec) {
+function startProcess(libc: Libc, spec: ExecSpec) {
   // open(2) without O_NOCTTY: the shim leads its own session (spawned detached), so the
   // terminal becomes its controlling terminal and its child's, for Ctrl-C and job control.
   const terminal = spec.terminal
-    ? withContext(`opening the terminal ${spec.terminal}`, () =>
+    ? step(libc, { ...execTerminalStep, doing: `opening the terminal ${spec.terminal}` }, () =>
         libc.open(spec.terminal ?? '', O_RDWR | O_CLOEXEC),
       )
     : undefined;
   setOwnOomScore(spec.confinement.oomScoreAdj);
-  withContext('entering the container', () =>
-    enterContainer(libc, spec.containerPid, spec.containerPidStartTime),
-  );
+  step(libc, enterStep, () => enterContainer(libc, spec.containerPid, spec.containerPidStartTime));
 
   const user = resolveUser(spec.user, spec.imageName);
   const env = buildEnvironment({
@@ -71,49 +80,65 @@ function startProcess(spec: ExecSpec) {
     image: spec.imageEnv,
     user: spec.userEnv,
   });
-  enterWorkingDirectory(libc, spec.workdir);
+  step(libc, workdirStep, () => enterWorkingDirectory(libc, spec.workdir));
   const [program = ''] = spec.args;
-  const path = resolveCommand(program, env, spec.imageName);
+  const path = step(libc, commandStep, () => resolveCommand(program, env, spec.imageName));
   // Nothing of the shim's but stdio may reach the process.
-  libc.closeRange(3, 0xffffffff, CLOSE_RANGE_CLOEXEC);
+  step(libc, execFdsStep, () => libc.closeRange(3, 0xffffffff, CLOSE_RANGE_CLOEXEC));
   dropPrivileges(libc, user, spec.confinement);
 
-  const child = spawn(path, spec.args.slice(1), {
-    argv0: program,
-    env: Object.fromEntries(env.map((entry) => entry.split(/=(.*)/s, 2))),
-    stdio: terminal === undefined ? 'inherit' : [terminal, terminal, terminal],
+  const start = () =>
+    spawn(path, spec.args.slice(1), {
+      argv0: program,
+      env: Object.fromEntries(env.map((entry) => entry.split(/=(.*)/s, 2))),
+      stdio: terminal === undefined ? 'inherit' : [terminal, terminal, terminal],
+    });
+  if (!recorder) return start();
+  // Not a call of the libc layer: Node's spawn (libuv's fork and execve), recorded as one.
+  recorder.begin(spawnStep);
+  let child: ReturnType<typeof start> | undefined;
+  recorder.call('spawn', [path, spec.args], () => {
+    child = start();
+    return child.pid; // the result shown: the process's PID on the host
   });
-  return child;
+  recorder.end(spawnStep);
+  return child as ReturnType<typeof start>;
 }
 
+/** A traced exec's record of this shim, sent with its report of the start. */
+let recorder: TraceRecorder | undefined;
+const traceOf = () => (recorder ? { trace: recorder.frame() } : {});
+
 try {
-  libc.prctl(PR_SET_DUMPABLE, 0);
-  libc.prctl(PR_SET_PDEATHSIG, SIGKILL);
+  koffiLibc.prctl(PR_SET_DUMPABLE, 0);
+  koffiLibc.prctl(PR_SET_PDEATHSIG, SIGKILL);
   report({ type: 'ready' });
   // An engine that died before the signal was armed sent none: its end of the spec pipe
   // closed, and readSpec() reads that as "nothing to run".
   const spec = readSpec();
+  if (spec.trace) recorder = new TraceRecorder('exec');
+  const libc = recorder ? traceLibc(koffiLibc, recorder) : koffiLibc;
   // The terminal's signals reach the shim too when the process shares its group: they
   // are for the process, not for the shim.
   for (const signal of ['SIGINT', 'SIGQUIT', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU'] as const) {
     process.on(signal, () => {});
   }
-  const child = startProcess(spec);
+  const child = startProcess(libc, spec);
   // A spawn that failed (no pid) says why in its 'error' event, on the next tick.
   child.once('error', (error: NodeJS.ErrnoException) => {
     const message =
       error.code === 'EAGAIN'
         ? `cannot start ${spec.args[0]} in the container: fork(2) failed with EAGAIN (the container is at its pids limit)`
         : `cannot start ${spec.args[0]} in the container: ${error.message}`;
-    report({ type: 'failed', message, exitCode: 126 });
+    report({ type: 'failed', message, exitCode: 126, ...traceOf() });
     process.exit(0);
   });
   if (child.pid !== undefined) {
     process.on('SIGHUP', () => child.kill('SIGHUP'));
     process.on('SIGTERM', () => child.kill('SIGTERM'));
     // Started: like a detached container, the process may now outlive the engine.
-    libc.prctl(PR_SET_PDEATHSIG, 0);
-    report({ type: 'started', pid: child.pid });
+    koffiLibc.prctl(PR_SET_PDEATHSIG, 0);
+    report({ type: 'started', pid: child.pid, ...traceOf() });
     child.once('exit', (code, signal) => {
       const exitCode = code ?? 128 + (signal ? (osSignals[signal] ?? 0) : 0);
       report({ type: 'exited', exitCode });
@@ -121,6 +146,7 @@ try {
     });
   }
 } catch (error) {
-  report({ type: 'failed', message: (error as Error).message, exitCode: exitCodeOf(error) });
+  const message = (error as Error).message;
+  report({ type: 'failed', message, exitCode: exitCodeOf(error), ...traceOf() });
   process.exit(0);
 }

@@ -110,6 +110,9 @@ function generic(value: unknown): string {
   if (Buffer.isBuffer(value)) return `<${value.length} bytes>`;
   if (typeof value === 'bigint') return `0x${value.toString(16)}`;
   if (Array.isArray(value)) return `[${value.map(generic).join(', ')}]`;
+  if (typeof value === 'object' && Object.getPrototypeOf(value) !== Object.prototype) {
+    return `<${(value as object).constructor?.name ?? 'object'}>`;
+  }
   if (typeof value === 'object') {
     return `{${Object.entries(value as object)
       .map(([key, inner]) => `${key}: ${generic(inner)}`)

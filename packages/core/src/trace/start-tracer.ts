@@ -1,5 +1,6 @@
 import type { StartTrace, TraceCall, TraceStep } from '@cove/shared';
 import { execveStep } from '../init/init-steps.js';
+import { describeArguments } from './describe-call.js';
 import type { InitTraceFrame } from './init-trace-frame.js';
 import { monotonicMs, TraceRecorder } from './trace-recorder.js';
 
@@ -97,7 +98,7 @@ export class StartTracer {
     const at = Math.min(from, end);
     const call: TraceCall = {
       call: 'execve',
-      args: `${JSON.stringify(exec.path)}, ${JSON.stringify(exec.args)}`,
+      args: describeArguments('execve', [exec.path, exec.args]),
       inferred: 'the error pipe closed on execve: it succeeded',
       at,
       ms: end - at,

@@ -14,14 +14,17 @@ const stdinChunkBytes = 256 * 1024;
 export async function attachToProcess(
   agent: AgentConnection,
   subscribe: Parameters<typeof follow<ProcessEvent>>[1],
-  options: { stdin: boolean; onStarted?(id: string): void },
+  options: {
+    stdin: boolean;
+    onStarted?(id: string, event: Extract<ProcessEvent, { type: 'started' }>): void;
+  },
 ): Promise<number> {
   let exitCode: number | undefined;
   let sendingInput: Promise<void> | undefined;
   await follow<ProcessEvent>(agent, subscribe, (event) => {
     switch (event.type) {
       case 'started':
-        options.onStarted?.(event.id);
+        options.onStarted?.(event.id, event);
         if (options.stdin && event.stdinId) sendingInput = sendStdin(agent, event.stdinId);
         break;
       case 'output':

@@ -3,6 +3,7 @@ import { attachToProcess } from '../agent/attached-process.js';
 import { relayTerminal } from '../agent/remote-terminal.js';
 import { CliError } from '../cli-error.js';
 import { environmentEntries } from '../container-flags.js';
+import { formatTrace } from '../format-trace.js';
 import { parseFlags } from '../parse-flags.js';
 
 const usage = `Usage: cove exec [OPTIONS] CONTAINER COMMAND [ARG...]
@@ -15,7 +16,9 @@ Options:
   -i, --interactive        Connect stdin
   -t, --tty                Give the command a terminal
   -u, --user USER[:GROUP]  Run as this user
-  -w, --workdir DIR        Working directory inside the container`;
+  -w, --workdir DIR        Working directory inside the container
+      --trace              Print how the process was started, step by step, to stderr
+                           (without -t)`;
 
 export async function exec(agent: AgentConnection, args: string[]): Promise<number> {
   const { flags, rest } = parseFlags('exec', args, [
@@ -24,6 +27,7 @@ export async function exec(agent: AgentConnection, args: string[]): Promise<numb
     { long: 'tty', short: 't' },
     { long: 'user', short: 'u', value: true },
     { long: 'workdir', short: 'w', value: true },
+    { long: 'trace' },
     { long: 'help' },
   ]);
   if (flags.has('help')) {
@@ -40,7 +44,9 @@ export async function exec(agent: AgentConnection, args: string[]): Promise<numb
     user: flags.get('user')?.at(-1),
     workdir: flags.get('workdir')?.at(-1),
   };
+  const trace = flags.has('trace');
   if (flags.has('tty')) {
+    if (trace) throw new CliError('cove exec: --trace is for an exec without -t');
     const session = await agent.client.terminals.open.mutate({
       container,
       mode: 'exec',
@@ -55,9 +61,15 @@ export async function exec(agent: AgentConnection, args: string[]): Promise<numb
     agent,
     (handlers) =>
       agent.client.containers.exec.subscribe(
-        { id: container, args: command, ...options, stdin: interactive },
+        { id: container, args: command, ...options, stdin: interactive, trace },
         handlers,
       ),
-    { stdin: interactive },
+    {
+      stdin: interactive,
+      // stderr: the process's own output on stdout stays clean.
+      onStarted: (_pid, started) => {
+        if (started.trace) process.stderr.write(`${formatTrace(started.trace)}\n`);
+      },
+    },
   );
 }

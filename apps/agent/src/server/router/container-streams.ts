@@ -75,6 +75,8 @@ export const containerStreamProcedures = {
         user: z.string().max(64).optional(),
         workdir: z.string().max(4096).optional(),
         stdin: z.boolean().default(false),
+        /** Record how the process is started: the `started` event carries the trace. */
+        trace: z.boolean().default(false),
       }),
     )
     .subscription(async function* ({ ctx, input, signal }): AsyncGenerator<ProcessEvent> {
@@ -109,7 +111,8 @@ export const containerStreamProcedures = {
         queue.end();
       });
       try {
-        yield { type: 'started', id: String(process.pid), stdinId };
+        const { trace } = process;
+        yield { type: 'started', id: String(process.pid), stdinId, ...(trace ? { trace } : {}) };
         yield* queue.drain();
       } finally {
         queue.end();
