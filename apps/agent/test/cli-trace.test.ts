@@ -95,7 +95,7 @@ describe('cove run --trace and cove trace: a container being born', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'hi\n');
     assert.match(result.stderr, /^The exec of host-of-exec \(busybox: echo hi\)/m);
-    assert.match(result.stderr, /exec  Into the container's namespaces/);
+    assert.match(result.stderr, /exec {2}Into the container's namespaces/);
     assert.match(result.stderr, /setns\(\d+ \(the pidfd of PID \d+\), CLONE_NEWNS\|/);
     assert.match(result.stderr, /spawn\("\/bin\/echo", \["echo", "hi"\]\) = \d+$/m);
     assert.equal(cove(['rm', '-f', 'host-of-exec']).code, 0);
