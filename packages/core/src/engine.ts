@@ -140,7 +140,7 @@ export function createEngine(options: EngineOptions): Engine {
     ),
   };
   if (supervise) {
-    context.initPool = createInitPool(libc, 2);
+    context.initPool = createInitPool(libc, 2, options.trace);
     context.execPool = createExecShimPool(1);
   }
   const find = (reference: string) => findRecord(layout, reference);
@@ -153,11 +153,11 @@ export function createEngine(options: EngineOptions): Engine {
     const tracer = new StartTracer();
     try {
       const running = await start(tracer);
-      const trace = tracer.finish();
+      const trace = tracer.end();
       if (trace) traces.keep(trace);
       return running;
     } catch (error) {
-      const trace = tracer.finish(error);
+      const trace = tracer.end(error);
       if (trace) traces.keep(trace);
       throw error;
     }
@@ -396,6 +396,7 @@ export function createEngine(options: EngineOptions): Engine {
       // cgroups keep it, and are never touched).
       if (supervise && setup) removeOrphanCgroups(setup);
       if (supervise) await retireNetwork(context);
+      await traces.settled();
     },
   };
 }

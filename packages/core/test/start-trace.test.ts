@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { StartTrace } from '@cove/shared';
 import { createEngine } from '../src/engine.js';
 import { buildBusyboxRootfs, busyboxConfig } from '../src/image/busybox-image.js';
@@ -134,7 +133,7 @@ test('a missing command is traced to the command lookup, and kept across an engi
   const [trace] = engine.failedStarts();
   assert.equal(trace?.steps.at(-1)?.id, 'command');
   assert.match(trace?.steps.at(-1)?.failed ?? '', /no-such-program/);
-  await nextTurn(); // the book writes after the start has answered
+  await engine.close(); // the book writes after the start has answered; close waits for it
   const restarted = createEngine({ root, defaultNetwork: 'none', trace: true });
   assert.deepEqual(
     restarted.failedStarts().map((kept) => kept.error),

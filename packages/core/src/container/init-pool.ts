@@ -9,6 +9,10 @@ import { createWarmPool, type WarmPool } from './warm-pool.js';
  */
 export type InitPool = WarmPool;
 
-export function createInitPool(libc: Libc, size: number): InitPool {
-  return createWarmPool(() => spawnInit(libc, ['ignore', 'ignore', 'ignore']), size);
+/** `warmTracing`: the engine traces its starts, so each init compiles the recording code while it waits. */
+export function createInitPool(libc: Libc, size: number, warmTracing = false): InitPool {
+  return createWarmPool(
+    () => spawnInit(libc, ['ignore', 'ignore', 'ignore'], { warmTracing }),
+    size,
+  );
 }

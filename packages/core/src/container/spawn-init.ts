@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { withContext } from '../errors.js';
+import { WARM_TRACING } from '../init/init-spec.js';
 import { CLONE_NEWPID, O_CLOEXEC, O_RDONLY } from '../libc/constants.js';
 import type { Libc } from '../libc/libc.js';
 import { leanNode, leanNodeEnv } from '../process/lean-node.js';
@@ -24,18 +25,23 @@ export type StdioTarget = 'inherit' | 'ignore' | number;
 export function spawnInit(
   libc: Libc,
   stdio: [StdioTarget, StdioTarget, StdioTarget],
+  { warmTracing = false } = {},
 ): ChildProcess {
   hostPidNamespace ??= libc.open('/proc/self/ns/pid', O_RDONLY | O_CLOEXEC);
   withContext('creating the PID namespace', () => libc.unshare(CLONE_NEWPID));
   try {
-    return spawn(process.execPath, [...leanNode, initScript], {
-      stdio: [...stdio, 'pipe', 'pipe'],
-      // A session of its own: the container is nobody's job, and a signal to the
-      // caller's process group does not reach it.
-      detached: true,
-      // The init needs no environment; the container's is built from its spec.
-      env: leanNodeEnv,
-    });
+    return spawn(
+      process.execPath,
+      [...leanNode, initScript, ...(warmTracing ? [WARM_TRACING] : [])],
+      {
+        stdio: [...stdio, 'pipe', 'pipe'],
+        // A session of its own: the container is nobody's job, and a signal to the
+        // caller's process group does not reach it.
+        detached: true,
+        // The init needs no environment; the container's is built from its spec.
+        env: leanNodeEnv,
+      },
+    );
   } finally {
     libc.setns(hostPidNamespace, CLONE_NEWPID, '/proc/self/ns/pid');
   }

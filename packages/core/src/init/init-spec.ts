@@ -48,6 +48,9 @@ export const INIT_WANTS_NETWORK = 'N';
  */
 export const INIT_WANTS_TERMINAL = 'T';
 
+/** The init's argument when its engine traces: see trace/warm-tracing.ts. */
+export const WARM_TRACING = '--warm-tracing';
+
 /** The init's fds besides stdio: the spec arrives on one; errors leave on the other. */
 export const SPEC_FD = 3;
 export const ERROR_FD = 4;

@@ -5,6 +5,7 @@ import { encodeTraceFrame } from '../trace/init-trace-frame.js';
 import { TraceRecorder } from '../trace/trace-recorder.js';
 import { step } from '../trace/trace-step.js';
 import { traceLibc } from '../trace/traced-libc.js';
+import { warmTracing } from '../trace/warm-tracing.js';
 import { attachStdio, stdioStep } from './attach-stdio.js';
 import { containerInit, type EngineChannel } from './container-init.js';
 import {
@@ -16,6 +17,7 @@ import {
   type InitFailure,
   type InitSpec,
   SPEC_FD,
+  WARM_TRACING,
 } from './init-spec.js';
 
 // Entry point of a container's init process, spawned by the engine as PID 1 of a new
@@ -63,6 +65,7 @@ const sendTrace = () => {
 };
 
 try {
+  if (process.argv.includes(WARM_TRACING)) warmTracing(koffiLibc);
   // Node has started its threads: the engine may now put this process in a cgroup whose
   // pids.max would refuse a thread created later.
   writeSync(ERROR_FD, INIT_READY);

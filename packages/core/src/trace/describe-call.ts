@@ -1,7 +1,10 @@
+import type { TraceCall } from '@cove/shared';
 import * as k from '../libc/constants.js';
+import type { RecordedCall } from './recorded-call.js';
 
 // The arguments of a libc call in the words of its man page: flags by their names, paths
-// quoted, buffers by size. Only a traced start calls this.
+// quoted, buffers by size. They arrive raw (see recorded-call.ts: a Buffer as
+// `{ bytes }`, a bigint as `{ bigint }`), and only the engine describes them.
 
 type Names = [number, string][];
 
@@ -105,13 +108,18 @@ export function flagNames(value: number, names: Names, zero = '0'): string {
 
 const quote = (value: unknown) => (value === null ? 'NULL' : JSON.stringify(value));
 
+/** A raw Buffer's size. */
+const bytes = (value: unknown) => (value as { bytes?: number } | undefined)?.bytes ?? 0;
+/** A raw bigint, in hex. */
+const hexOf = (value: unknown) => `0x${(value as { bigint?: string } | undefined)?.bigint ?? '0'}`;
+
 function generic(value: unknown): string {
   if (typeof value === 'string' || value === null) return quote(value);
-  if (Buffer.isBuffer(value)) return `<${value.length} bytes>`;
-  if (typeof value === 'bigint') return `0x${value.toString(16)}`;
   if (Array.isArray(value)) return `[${value.map(generic).join(', ')}]`;
-  if (typeof value === 'object' && Object.getPrototypeOf(value) !== Object.prototype) {
-    return `<${(value as object).constructor?.name ?? 'object'}>`;
+  if (typeof value === 'object' && value !== null) {
+    if ('bytes' in value) return `<${bytes(value)} bytes>`;
+    if ('bigint' in value) return hexOf(value);
+    if ('object' in value) return `<${String(value.object)}>`;
   }
   if (typeof value === 'object') {
     return `{${Object.entries(value as object)
@@ -150,19 +158,19 @@ const describers: Record<string, (args: unknown[]) => string> = {
     `${fd}, ${fcntlCommands.get(command as number) ?? command}, ${arg}`,
   execve: ([path, argv]) => `${quote(path)}, ${generic(argv)}`,
   capset: ([sets]) => {
-    const { effective, permitted } = sets as { effective: bigint; permitted: bigint };
-    return `effective 0x${effective.toString(16)}, permitted 0x${permitted.toString(16)}`;
+    const { effective, permitted } = sets as { effective: unknown; permitted: unknown };
+    return `effective ${hexOf(effective)}, permitted ${hexOf(permitted)}`;
   },
   seccompSetModeFilter: ([program, flags]) =>
-    `SECCOMP_SET_MODE_FILTER, ${flags}, ${(program as Buffer).length / 8} instructions`,
+    `SECCOMP_SET_MODE_FILTER, ${flags}, ${bytes(program) / 8} instructions`,
   closeRange: ([first, last, flags]) =>
     `${first}, ${last === 0xffffffff ? '~0U' : last}, ${flags === k.CLOSE_RANGE_CLOEXEC ? 'CLOSE_RANGE_CLOEXEC' : flags}`,
   ioctl: ([fd, code, _arg, what]) => `${fd} (${what}), ${request(code)}`,
   ioctlInt: ([fd, code, arg, what]) => `${fd} (${what}), ${request(code)}, ${arg}`,
   socket: ([domain, type, protocol]) =>
     `${socketDomains.get(domain as number) ?? domain}, ${flagNames(type as number, socketTypes)}, ${protocol}`,
-  send: ([fd, message, what]) => `${fd} (${what}), <${(message as Buffer).length} bytes>`,
-  recv: ([fd, buffer, what]) => `${fd} (${what}), <${(buffer as Buffer).length} bytes>`,
+  send: ([fd, message, what]) => `${fd} (${what}), <${bytes(message)} bytes>`,
+  recv: ([fd, buffer, what]) => `${fd} (${what}), <${bytes(buffer)} bytes>`,
 };
 
 /** The C names of the layer's calls where they differ from the method's. */
@@ -190,4 +198,16 @@ export function describeArguments(method: string, args: unknown[]): string {
 /** An fd or a count is worth showing; `undefined` (a void call) is not. */
 export function describeResult(result: unknown): string {
   return result === undefined ? '' : generic(result);
+}
+
+/** A recorded call in words, as a trace shows it. */
+export function describeCall(call: RecordedCall): TraceCall {
+  const { method, raw, result, ...rest } = call;
+  const words = describeResult(result);
+  return {
+    ...rest,
+    call: cName[method] ?? method,
+    args: describeArguments(method, raw),
+    ...(words ? { result: words } : {}),
+  };
 }

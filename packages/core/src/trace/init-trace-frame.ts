@@ -1,4 +1,4 @@
-import type { TraceStep } from '@cove/shared';
+import type { RecordedStep } from './recorded-call.js';
 
 /**
  * What a traced init (or exec shim) sends the engine of its part of a start: its steps
@@ -6,7 +6,7 @@ import type { TraceStep } from '@cove/shared';
  * execve (whose success it cannot report: see traceLibc's `beforeLastCalls`).
  */
 export interface InitTraceFrame {
-  steps: TraceStep[];
+  steps: RecordedStep[];
   exec?: { path: string; args: string[] };
 }
 

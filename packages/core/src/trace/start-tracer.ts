@@ -1,8 +1,16 @@
-import type { StartTrace, TraceCall, TraceStep } from '@cove/shared';
+import type { StartTrace } from '@cove/shared';
 import { execveStep } from '../init/init-steps.js';
-import { describeArguments } from './describe-call.js';
+import { describeCall } from './describe-call.js';
 import type { InitTraceFrame } from './init-trace-frame.js';
+import type { RecordedCall, RecordedStep } from './recorded-call.js';
 import { monotonicMs, TraceRecorder } from './trace-recorder.js';
+
+/** A start's trace once its recording has ended, put into words when first asked. */
+export interface PendingTrace {
+  containerId: string;
+  failed: boolean;
+  build(): StartTrace;
+}
 
 /** Whom a trace is of: a container record's fields, or an exec's. */
 export interface TracedContainer {
@@ -44,10 +52,31 @@ export class StartTracer {
    * is the failure the user was told, for a start that failed.
    */
   finish(error?: unknown): StartTrace | undefined {
+    return this.end(error)?.build();
+  }
+
+  /**
+   * Ends the recording now, and leaves putting the trace into words for later: describing
+   * a start's two hundred calls takes the engine a millisecond or two, which the caller
+   * of the start need not wait for. Undefined when the start never knew its container.
+   */
+  end(error?: unknown): PendingTrace | undefined {
     const { container } = this;
     if (!container) return undefined;
     const finishedAt = monotonicMs();
     this.engine.stop();
+    let built: StartTrace | undefined;
+    return {
+      containerId: container.id,
+      failed: error !== undefined,
+      build: () => {
+        built ??= this.build(container, finishedAt, error);
+        return built;
+      },
+    };
+  }
+
+  private build(container: TracedContainer, finishedAt: number, error: unknown): StartTrace {
     const steps = [...this.engine.steps, ...(this.init.frame?.steps ?? [])];
     if (error === undefined) this.completeExec(steps);
     steps.sort((a, b) => a.at - b.at);
@@ -65,7 +94,9 @@ export class StartTracer {
         ...step,
         at: relative(step.at),
         ms: round(step.ms),
-        calls: step.calls.map((call) => ({ ...call, at: relative(call.at), ms: round(call.ms) })),
+        calls: step.calls.map((call) =>
+          describeCall({ ...call, at: relative(call.at), ms: round(call.ms) }),
+        ),
       })),
     };
   }
@@ -75,12 +106,12 @@ export class StartTracer {
    * them (the engine read it at `frameAt`), with seccomp (or execve) begun; the pipe's
    * close-on-exec with no failure says both succeeded, and when execve got that far.
    */
-  private completeExec(steps: TraceStep[]): void {
+  private completeExec(steps: RecordedStep[]): void {
     const { frame, frameAt, closedAt } = this.init;
     if (!frame) return;
     const end = closedAt ?? monotonicMs();
     const from = frameAt ?? end;
-    const ended = (call: TraceCall) => call.call === 'execve';
+    const ended = (call: RecordedCall) => call.method === 'execve';
     for (const step of steps) {
       for (const call of step.calls) {
         if (call.inferred !== 'begun') continue;
@@ -96,9 +127,9 @@ export class StartTracer {
     if (!exec || steps.some((step) => step.calls.some(ended))) return;
     const { doing: _doing, ...shown } = execveStep;
     const at = Math.min(from, end);
-    const call: TraceCall = {
-      call: 'execve',
-      args: describeArguments('execve', [exec.path, exec.args]),
+    const call: RecordedCall = {
+      method: 'execve',
+      raw: [exec.path, exec.args],
       inferred: 'the error pipe closed on execve: it succeeded',
       at,
       ms: end - at,

@@ -1,8 +1,8 @@
 import { hrtime } from 'node:process';
-import type { TraceCall, TraceProcess, TraceStep } from '@cove/shared';
+import type { TraceProcess } from '@cove/shared';
 import { SyscallError } from '../libc/syscall-error.js';
-import { cName, describeArguments, describeResult } from './describe-call.js';
 import type { InitTraceFrame } from './init-trace-frame.js';
+import { type RecordedCall, type RecordedStep, rawValue } from './recorded-call.js';
 import type { StepNotes } from './trace-step.js';
 
 /** Milliseconds on the monotonic clock, which the agent, an init and a shim share. */
@@ -24,8 +24,8 @@ const unnamedStep: StepNotes = {
  * an untraced start has no recorder at all.
  */
 export class TraceRecorder {
-  readonly steps: TraceStep[] = [];
-  private readonly open: TraceStep[] = [];
+  readonly steps: RecordedStep[] = [];
+  private readonly open: RecordedStep[] = [];
   /** Once the trace is made: the start's libc goes on serving the container, unrecorded. */
   private stopped = false;
   /** The program the process is about to become, for the engine to record its execve. */
@@ -36,7 +36,7 @@ export class TraceRecorder {
   begin(notes: StepNotes): void {
     if (this.stopped) return;
     const { doing: _doing, ...shown } = notes;
-    const step: TraceStep = {
+    const step: RecordedStep = {
       ...shown,
       process: this.process,
       at: monotonicMs(),
@@ -67,12 +67,11 @@ export class TraceRecorder {
   }
 
   /** Runs a begun call's action and records how it ended. */
-  finish<T>(call: TraceCall, action: () => T): T {
+  finish<T>(call: RecordedCall, action: () => T): T {
     try {
       const result = action();
       call.ms = monotonicMs() - call.at;
-      const words = describeResult(result);
-      if (words) call.result = words;
+      if (result !== undefined) call.result = rawValue(result);
       return result;
     } catch (error) {
       call.ms = monotonicMs() - call.at;
@@ -83,19 +82,14 @@ export class TraceRecorder {
   }
 
   /** A call whose end this process may not see (execve): recorded as begun. */
-  beginCall(method: string, args: unknown[]): TraceCall {
+  beginCall(method: string, args: unknown[]): RecordedCall {
     // A call between two steps (a umask around the root filesystem's) joins the last one.
     let step = this.open.at(-1) ?? this.steps.at(-1);
     if (!step) {
       this.begin(unnamedStep);
-      step = this.open.pop() as TraceStep;
+      step = this.open.pop() as RecordedStep;
     }
-    const call: TraceCall = {
-      call: cName[method] ?? method,
-      args: describeArguments(method, args),
-      at: monotonicMs(),
-      ms: 0,
-    };
+    const call: RecordedCall = { method, raw: args.map(rawValue), at: monotonicMs(), ms: 0 };
     step.calls.push(call);
     return call;
   }

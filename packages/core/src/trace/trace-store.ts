@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type StartTrace, StartTraceSchema } from '@cove/shared';
-import { writeFileAtomic } from '../store/atomic-write.js';
+import { replaceFile } from '../store/atomic-write.js';
 import { containerPaths, type StoreLayout } from '../store/store-layout.js';
 
 /** How many failed starts are kept, newest first, for `cove trace --failed` and the dashboard. */
@@ -33,12 +33,13 @@ export function readFailedStarts(layout: StoreLayout): StartTrace[] {
 /**
  * Keeps a start's trace: beside the container's record while it exists, and among the
  * failed starts when it failed (a failed `run` leaves no container to keep it by).
+ * Synchronous, so it never races a removal of the container's directory.
  */
 export function saveTrace(layout: StoreLayout, trace: StartTrace, failed: StartTrace[]): void {
+  if (trace.error) replaceFile(failedStartsPath(layout), JSON.stringify(failed));
   try {
-    writeFileAtomic(lastTracePath(layout, trace.containerId), JSON.stringify(trace));
+    replaceFile(lastTracePath(layout, trace.containerId), JSON.stringify(trace));
   } catch {
-    // The container was removed meanwhile (a failed run, `--rm`): nothing to keep it by.
+    // The container was removed meanwhile (`--rm`, a failed run): nothing to keep it by.
   }
-  if (trace.error) writeFileAtomic(failedStartsPath(layout), JSON.stringify(failed));
 }
