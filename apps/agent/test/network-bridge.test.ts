@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildLabImage, lab, type NetworkLab, startNetworkLab } from './support/network-lab.js';
@@ -312,6 +312,33 @@ test('bad network input gets one clear line and leaves nothing behind', () => {
   assert.equal(hostVeths().length, before.veths, 'no veth left');
   assert.doesNotMatch(publishedElements(), /9090|9000|9001/);
   assert.equal(net.cove(['ps', '-aq']).stdout, before.containers, 'no half-made container');
+});
+
+test('an image that fails while its veth is being made is told by its own error, and leaves nothing', () => {
+  // The init fails at /proc (a symlink out of the root) about 2 ms after it asks for
+  // its veth, while the engine is still making it (about 3.5 ms): the engine's part then
+  // fails too, on a namespace that is gone, and was the error told before.
+  const image = buildLabImage((rootfs) => symlinkSync('/tmp', join(rootfs, 'proc')));
+  try {
+    const imported = net.cove(['image', 'import', image.archive, 'netlab-evil-proc']);
+    assert.equal(imported.code, 0, imported.stderr);
+  } finally {
+    image.remove();
+  }
+  const before = { leases: leases().length, veths: hostVeths().length };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const result = net.cove(['run', '--rm', 'netlab-evil-proc', 'true']);
+    assert.equal(result.code, 125, result.stderr);
+    assert.match(
+      result.stderr,
+      /\/proc in the image is or passes through a symlink: refusing to use it/,
+      `attempt ${attempt + 1}`,
+    );
+    assert.equal(result.stderr.trim().split('\n').length, 1, `one line: ${result.stderr}`);
+  }
+  assert.equal(leases().length, before.leases, 'no lease left');
+  assert.equal(hostVeths().length, before.veths, 'no veth left');
+  assert.equal(net.cove(['rmi', 'netlab-evil-proc']).code, 0);
 });
 
 test("a SIGKILLed agent's successor finds the published ports working, and a flushed ruleset comes back at the next agent start", async () => {

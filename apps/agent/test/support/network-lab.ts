@@ -193,9 +193,13 @@ function librariesOf(program: string): string[] {
 /**
  * An OCI layout archive of an image for the lab: the host's static busybox (httpd, wget,
  * ip), netcat-openbsd with its libraries (busybox's nc has no UDP), and a config that
- * exposes 80/tcp and 53/udp, which is what `-P` publishes.
+ * exposes 80/tcp and 53/udp, which is what `-P` publishes. `tamper` alters its root
+ * filesystem before it is packed, the way a hostile image's author would.
  */
-export function buildLabImage(): { archive: string; remove(): void } {
+export function buildLabImage(tamper?: (rootfs: string) => void): {
+  archive: string;
+  remove(): void;
+} {
   const work = mkdtempSync(join(tmpdir(), 'cove-network-image-'));
   const layout = join(work, 'layout');
   const bundle = join(work, 'bundle');
@@ -225,6 +229,7 @@ export function buildLabImage(): { archive: string; remove(): void } {
     mkdirSync(join(rootfs, library, '..'), { recursive: true });
     copyFileSync(library, join(rootfs, library));
   }
+  tamper?.(rootfs);
   run('umoci', ['repack', '--image', `${layout}:1`, bundle]);
   run('umoci', [
     'config',

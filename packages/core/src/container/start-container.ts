@@ -400,7 +400,11 @@ async function deliverSpec(
   const result = await verdict;
   specPipe.destroy();
   (child.stdio[4] as Readable | null)?.destroy();
-  if (engineFailure !== undefined) {
+  // Both failed: the engine's error is the cause when the init was waiting for it; when
+  // the init failed on its own meanwhile (its root filesystem, say), the engine's part
+  // failed only because the init's namespace was gone, and the init's failure is told.
+  const initFailedAlone = result.kind === 'failed' && !result.failure.waitingForEngine;
+  if (engineFailure !== undefined && !initFailedAlone) {
     await exit;
     throw engineFailure;
   }

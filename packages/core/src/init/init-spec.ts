@@ -25,6 +25,12 @@ export interface InitSpec {
 export interface InitFailure {
   message: string;
   exitCode: number;
+  /**
+   * It failed waiting for the engine's answer (the veth, the terminal): the engine's own
+   * error says why. Otherwise the init failed on its own, and its failure is the one told
+   * even when the engine's part failed too (the namespace it was attaching was gone).
+   */
+  waitingForEngine?: boolean;
 }
 
 /**

@@ -23,6 +23,9 @@ import {
 // Entry point of a container's init process, spawned by the engine as PID 1 of a new
 // PID namespace. It waits for its spec, then becomes the user's program.
 
+/** The engine's answer did not come: its own error says why. */
+class NoAnswerError extends Error {}
+
 /**
  * One newline-ended message from the spec pipe. The engine writes the next one only
  * after an answer from here, so nothing past the newline is read by mistake.
@@ -32,7 +35,8 @@ function readLine(what: string): string {
   const buffer = Buffer.alloc(64 * 1024);
   for (;;) {
     const read = readSync(SPEC_FD, buffer);
-    if (read === 0) throw new Error(`the engine closed the spec pipe before sending ${what}`);
+    if (read === 0)
+      throw new NoAnswerError(`the engine closed the spec pipe before sending ${what}`);
     chunks.push(Buffer.from(buffer.subarray(0, read)));
     if (buffer[read - 1] === 0x0a) return Buffer.concat(chunks).toString('utf8');
   }
@@ -42,12 +46,15 @@ const engine: EngineChannel = {
   requestNetwork: () => writeSync(ERROR_FD, INIT_WANTS_NETWORK),
   networkAttached() {
     const answer = readLine("the container's network");
-    if (answer !== '\n') throw new Error(`the engine did not attach the network: ${answer}`);
+    if (answer !== '\n')
+      throw new NoAnswerError(`the engine did not attach the network: ${answer}`);
   },
   terminalNumber() {
     writeSync(ERROR_FD, INIT_WANTS_TERMINAL);
     const answer = readLine("the container's terminal");
-    if (!/^\d+\n$/.test(answer)) throw new Error(`the engine sent no terminal number: ${answer}`);
+    if (!/^\d+\n$/.test(answer)) {
+      throw new NoAnswerError(`the engine sent no terminal number: ${answer}`);
+    }
     return Number(answer);
   },
   markExecuting: () => writeSync(ERROR_FD, INIT_EXECUTING),
@@ -75,7 +82,11 @@ try {
   if (spec.stdio.kind === 'pipes') step(libc, stdioStep, () => attachStdio(libc, spec.stdio));
   containerInit(libc, spec, engine);
 } catch (error) {
-  const failure: InitFailure = { message: (error as Error).message, exitCode: exitCodeOf(error) };
+  const failure: InitFailure = {
+    message: (error as Error).message,
+    exitCode: exitCodeOf(error),
+    ...(error instanceof NoAnswerError ? { waitingForEngine: true } : {}),
+  };
   sendTrace();
   writeSync(ERROR_FD, JSON.stringify(failure));
   process.exit(failure.exitCode);
