@@ -14,7 +14,7 @@ export function rowState(page: Page, name: string): Locator {
 export async function openDetail(
   page: Page,
   id: string,
-  tab: 'overview' | 'terminal' | 'logs' | 'inspect' = 'overview',
+  tab: 'overview' | 'terminal' | 'logs' | 'start' | 'inspect' = 'overview',
 ): Promise<void> {
   await page.goto(`/container?id=${id}&tab=${tab}`);
 }
@@ -22,7 +22,7 @@ export async function openDetail(
 /** Switches tabs the way a person does, by clicking the tab. */
 export async function selectTab(
   page: Page,
-  tab: 'overview' | 'terminal' | 'logs' | 'inspect',
+  tab: 'overview' | 'terminal' | 'logs' | 'start' | 'inspect',
 ): Promise<void> {
   await page.getByTestId(`tab-${tab}`).click();
 }

@@ -28,6 +28,10 @@ export function ContainerEventsProvider({ children }: { children: ReactNode }) {
         queryClient.invalidateQueries(trpc.containers.list.queryFilter());
         queryClient.invalidateQueries(trpc.containers.inspect.queryFilter());
         queryClient.invalidateQueries(trpc.terminals.list.queryFilter());
+        if (event.type === 'started') {
+          queryClient.invalidateQueries(trpc.containers.trace.queryFilter());
+          queryClient.invalidateQueries(trpc.containers.failedStarts.queryFilter());
+        }
         if (event.type === 'oom') {
           notify({
             tone: 'danger',

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTRPC } from '~/api/trpc';
 import { errorMessage } from '~/api/trpc-error';
+import { FailedStartsLink } from '~/trace/failed-starts-link';
 import { Banner } from '~/ui/banner';
 import { EmptyState } from '~/ui/empty-state';
 import { ContainersIcon, PlusIcon, SearchIcon } from '~/ui/icons';
@@ -72,10 +73,13 @@ export function ContainersPage() {
           )
         }
         actions={
-          <Link href="/create" className="button button-primary">
-            <PlusIcon size={16} />
-            Create container
-          </Link>
+          <>
+            <FailedStartsLink />
+            <Link href="/create" className="button button-primary">
+              <PlusIcon size={16} />
+              Create container
+            </Link>
+          </>
         }
       />
 

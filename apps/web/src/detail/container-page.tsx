@@ -10,6 +10,7 @@ import { ContainerActions } from '~/containers/container-actions';
 import { shortId } from '~/format/short-id';
 import { LogsPanel } from '~/logs/logs-panel';
 import { TerminalPanel } from '~/terminal/terminal-panel';
+import { StartPanel } from '~/trace/start-panel';
 import { Banner } from '~/ui/banner';
 import { EmptyState } from '~/ui/empty-state';
 import { ArrowLeftIcon, ContainersIcon } from '~/ui/icons';
@@ -141,6 +142,7 @@ function ContainerDetail({ id, tab }: { id: string; tab: ContainerTab }) {
       {panel('overview', <OverviewPanel record={record} />)}
       {panel('terminal', <TerminalPanel record={record} visible={tab === 'terminal'} />)}
       {panel('logs', <LogsPanel record={record} visible={tab === 'logs'} />)}
+      {panel('start', <StartPanel record={record} />)}
       {panel('inspect', <InspectPanel record={record} />)}
     </div>
   );

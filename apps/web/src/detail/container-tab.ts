@@ -2,6 +2,7 @@ export const containerTabs = [
   { id: 'overview', label: 'Overview' },
   { id: 'terminal', label: 'Terminal' },
   { id: 'logs', label: 'Logs' },
+  { id: 'start', label: 'Start' },
   { id: 'inspect', label: 'Inspect' },
 ] as const;
 

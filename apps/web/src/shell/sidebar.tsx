@@ -21,7 +21,7 @@ interface NavItem {
 }
 
 const navItems: NavItem[] = [
-  { href: '/', label: 'Containers', icon: ContainersIcon, also: ['/container'] },
+  { href: '/', label: 'Containers', icon: ContainersIcon, also: ['/container', '/starts'] },
   { href: '/create', label: 'Create', icon: PlusIcon },
   { href: '/images', label: 'Images', icon: ImagesIcon },
   { href: '/host', label: 'Host', icon: HostIcon },
