@@ -23,6 +23,7 @@ import { measureNetThroughput } from './figures/net-throughput.js';
 import { measureStart } from './figures/start.js';
 import { measureStats } from './figures/stats.js';
 import { measureTerminal } from './figures/terminal.js';
+import { measureTraceStart } from './figures/trace-start.js';
 import { removeBenchCgroups } from './host/bench-cgroups.js';
 import { describeMachine } from './host/machine.js';
 import { type FigureName, figureNames, parseOptions, usage } from './options.js';
@@ -95,6 +96,14 @@ function checkOwnNetworkNamespace(): void {
   }
 }
 
+/** How a bench agent differs from `cove agent` as a user starts it. */
+interface AgentSettings {
+  /** `none` unless a figure is about the network. */
+  defaultNetwork?: 'none' | 'bridge';
+  /** False for `--no-trace`; tracing is the agent's default, what users get. */
+  trace?: boolean;
+}
+
 /**
  * A `cove agent` on a store of its own. Its containers get `--network none` unless a
  * figure is about the network: runc and crun, beside them, have only `lo` too.
@@ -104,14 +113,14 @@ async function agentFor(
   cleanup: Cleanup,
   name: string,
   profile: boolean,
-  defaultNetwork: 'none' | 'bridge' = 'none',
+  { defaultNetwork = 'none', trace = true }: AgentSettings = {},
 ): Promise<AgentProcess> {
   const root = join(context.dir, name);
   const profileDir = join(resultsDir, 'profiles', name);
   const agent = await startAgentProcess(
     root,
     profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-    ['--default-network', defaultNetwork],
+    ['--default-network', defaultNetwork, ...(trace ? [] : ['--no-trace'])],
   );
   cleanup.add(`agent ${name}`, async () => {
     const deadline = performance.now() + 60_000;
@@ -241,11 +250,20 @@ async function main(): Promise<void> {
     );
     let netAgent: AgentProcess | undefined;
     const bridgeAgent = async () => {
-      netAgent ??= await agentFor(context, cleanup, 'agent-net', options.profile, 'bridge');
+      netAgent ??= await agentFor(context, cleanup, 'agent-net', options.profile, {
+        defaultNetwork: 'bridge',
+      });
       return netAgent;
     };
     await record('net-start', async () => measureNetStart(context, await bridgeAgent()));
     await record('net-throughput', async () => measureNetThroughput(context, await bridgeAgent()));
+    await record('trace-start', async () =>
+      measureTraceStart(
+        context,
+        await agentFor(context, cleanup, 'agent-no-trace', options.profile, { trace: false }),
+        await agentFor(context, cleanup, 'agent-trace', options.profile),
+      ),
+    );
   } finally {
     log('cleaning up');
     await cleanup.runAll();

@@ -8,6 +8,7 @@ export const figureNames = [
   'api',
   'net-start',
   'net-throughput',
+  'trace-start',
 ] as const;
 export type FigureName = (typeof figureNames)[number];
 
