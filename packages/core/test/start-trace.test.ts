@@ -144,6 +144,22 @@ test('a missing command is traced to the command lookup, and kept across an engi
   await restarted.close();
 });
 
+test("a container's last trace is kept beside its record: a new engine finds it", async () => {
+  const first = createEngine({ root, defaultNetwork: 'none', trace: true });
+  const container = await first.run(
+    { image: 'busybox', command: ['true'], name: 'kept-trace' },
+    { kind: 'log' },
+  );
+  assert.equal(await container.exited, 0);
+  const shown = first.trace('kept-trace');
+  await first.close();
+  const second = createEngine({ root, defaultNetwork: 'none', trace: true });
+  assert.deepEqual(second.trace('kept-trace'), shown, 'the same trace, read from the store');
+  await second.remove('kept-trace');
+  assert.throws(() => second.trace('kept-trace'), /no such container/i);
+  await second.close();
+});
+
 test('an engine that does not trace records nothing', async () => {
   const quiet = createEngine({ root, defaultNetwork: 'none' });
   const container = await quiet.run({ image: 'busybox', command: ['true'] }, { kind: 'log' });
