@@ -13,6 +13,7 @@ export type { ContainerLogger, OutputChunk } from './logs/container-logger.js';
 export { decodeLogLine, type LogEntry } from './logs/log-entry.js';
 export { readLogEntries, readLogText } from './logs/read-log.js';
 export { readContainerCounters } from './network/interface-counters.js';
+export { keepInheritedFdsToSelf } from './process/inherited-fds.js';
 export { containerPaths, type StoreLayout, storeLayout } from './store/store-layout.js';
 export { setTerminalSize, type TerminalSize } from './terminal/pty.js';
 export { openTerminalStreams } from './terminal/terminal-streams.js';

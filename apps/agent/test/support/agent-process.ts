@@ -43,6 +43,11 @@ export async function startAgentProcess(
   extraArgs: readonly string[] = [],
   /** Limits no flag sets (a session lifetime of seconds): startAgent run directly. */
   limits?: AgentLimits,
+  /**
+   * Give the agent an fd it inherits without close-on-exec, as a careless parent would:
+   * fd 20, above the fds the agent hands its own children on purpose.
+   */
+  { inheritedFd = false } = {},
 ) {
   const args = limits
     ? [agentWithLimits, root, JSON.stringify(limits)]
@@ -58,7 +63,14 @@ export async function startAgentProcess(
         'none',
         ...extraArgs,
       ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    stdio: [
+      'ignore',
+      'pipe',
+      'pipe',
+      ...(inheritedFd ? [...Array<'ignore'>(17).fill('ignore'), 'pipe' as const] : []),
+    ],
+  });
   const url = await waitForUrl(child);
   const token = readFileSync(join(root, 'agent.token'), 'utf8').trim();
   const authorization = `Bearer ${token}`;

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CoveError } from '@cove/core';
+import { CoveError, keepInheritedFdsToSelf, koffiLibc } from '@cove/core';
 import type { NetworkMode } from '@cove/shared';
 import { startAgent } from '../../server/agent.js';
 import { createLogger, type Logger } from '../../server/log.js';
@@ -202,6 +202,8 @@ export async function agent(root: string, args: string[]): Promise<number> {
     });
   }
   const version = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
+  // Before the first spawn: nothing the agent's parent left open reaches a keeper or an init.
+  keepInheritedFdsToSelf(koffiLibc);
   const running = await startAgent({
     root,
     host,
