@@ -22,6 +22,18 @@ after(() => {
 });
 
 const stepIds = (trace: StartTrace) => trace.steps.map((step) => step.id);
+
+/** Every one of `expected` is among the trace's steps, in that order (others may come between). */
+function assertStepsInOrder(trace: StartTrace, expected: string[]): void {
+  const ids = stepIds(trace);
+  const positions = expected.map((id) => ids.indexOf(id));
+  assert.ok(!positions.includes(-1), `every step is there: ${ids.join(' ')}`);
+  assert.deepEqual(
+    [...positions].sort((a, b) => a - b),
+    positions,
+    `in order: ${ids.join(' ')}`,
+  );
+}
 const calls = (trace: StartTrace, name: string) =>
   trace.steps.flatMap((step) => step.calls.filter((call) => call.call === name));
 
@@ -34,8 +46,8 @@ test("a start's trace has the seeds' steps in their order, each with its calls",
   assert.equal(trace.containerName, container.name);
   assert.deepEqual(trace.command, ['true']);
 
-  const ids = stepIds(trace);
-  const seedsOrder = [
+  // The seeds' order.
+  assertStepsInOrder(trace, [
     'cgroup',
     'init-process',
     'namespaces',
@@ -51,14 +63,7 @@ test("a start's trace has the seeds' steps in their order, each with its calls",
     'capabilities',
     'seccomp',
     'execve',
-  ];
-  const positions = seedsOrder.map((id) => ids.indexOf(id));
-  assert.ok(!positions.includes(-1), `every step is there: ${ids.join(' ')}`);
-  assert.deepEqual(
-    [...positions].sort((a, b) => a - b),
-    positions,
-    `in the seeds' order: ${ids.join(' ')}`,
-  );
+  ]);
 
   assert.match(
     trace.steps.find((step) => step.id === 'namespaces')?.calls[0]?.args ?? '',
@@ -189,8 +194,7 @@ test("an exec's trace: into the namespaces, the user, the filter, the spawn", as
     assert.ok(trace, 'the exec was traced');
     assert.equal(trace.kind, 'exec');
     assert.deepEqual(trace.command, ['true']);
-    const ids = stepIds(trace);
-    const order = [
+    assertStepsInOrder(trace, [
       'shim',
       'cgroup-join',
       'enter',
@@ -199,14 +203,7 @@ test("an exec's trace: into the namespaces, the user, the filter, the spawn", as
       'capabilities',
       'seccomp',
       'spawn',
-    ];
-    const positions = order.map((id) => ids.indexOf(id));
-    assert.ok(!positions.includes(-1), ids.join(' '));
-    assert.deepEqual(
-      [...positions].sort((a, b) => a - b),
-      positions,
-      ids.join(' '),
-    );
+    ]);
     assert.equal(trace.steps.find((step) => step.id === 'enter')?.process, 'exec');
     assert.match(calls(trace, 'setns')[0]?.args ?? '', /CLONE_NEWNS/);
     assert.match(calls(trace, 'spawn')[0]?.args ?? '', /^"\/bin\/true"/);

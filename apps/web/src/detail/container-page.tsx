@@ -1,7 +1,6 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { type ReactNode, useState } from 'react';
 import { useTRPC } from '~/api/trpc';
@@ -11,9 +10,10 @@ import { shortId } from '~/format/short-id';
 import { LogsPanel } from '~/logs/logs-panel';
 import { TerminalPanel } from '~/terminal/terminal-panel';
 import { StartPanel } from '~/trace/start-panel';
+import { BackLink } from '~/ui/back-link';
 import { Banner } from '~/ui/banner';
 import { EmptyState } from '~/ui/empty-state';
-import { ArrowLeftIcon, ContainersIcon } from '~/ui/icons';
+import { ContainersIcon } from '~/ui/icons';
 import { PageHeader } from '~/ui/page-header';
 import { StateBadge } from '~/ui/state-badge';
 import { Tabs } from '~/ui/tabs';
@@ -145,14 +145,5 @@ function ContainerDetail({ id, tab }: { id: string; tab: ContainerTab }) {
       {panel('start', <StartPanel record={record} />)}
       {panel('inspect', <InspectPanel record={record} />)}
     </div>
-  );
-}
-
-function BackLink() {
-  return (
-    <Link href="/" className={styles.back}>
-      <ArrowLeftIcon size={14} />
-      Containers
-    </Link>
   );
 }

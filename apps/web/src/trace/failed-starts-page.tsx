@@ -1,14 +1,14 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import Link from 'next/link';
 import { useState } from 'react';
 import { useTRPC } from '~/api/trpc';
 import { errorMessage } from '~/api/trpc-error';
 import { formatDateTime } from '~/format/format-time';
+import { BackLink } from '~/ui/back-link';
 import { Banner } from '~/ui/banner';
 import { EmptyState } from '~/ui/empty-state';
-import { ArrowLeftIcon, CheckIcon } from '~/ui/icons';
+import { CheckIcon } from '~/ui/icons';
 import { PageHeader } from '~/ui/page-header';
 import styles from './failed-starts-page.module.css';
 import { TraceSummary } from './trace-summary';
@@ -27,10 +27,7 @@ export function FailedStartsPage() {
 
   return (
     <>
-      <Link href="/" className={styles.back}>
-        <ArrowLeftIcon size={14} />
-        Containers
-      </Link>
+      <BackLink />
       <PageHeader
         title="Failed starts"
         subtitle="The last starts that did not reach the container's command, with the step that failed"

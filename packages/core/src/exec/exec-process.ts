@@ -56,14 +56,10 @@ export async function execInContainer(
   options: ExecOptions,
 ): Promise<ExecProcess> {
   if (!options.trace) return execTraced(context, found, options);
+  // An exec that fails says why in its error; its trace is for one that started.
   const tracer = new StartTracer('exec');
-  try {
-    const process = await execTraced(context, found, options, tracer);
-    return { ...process, trace: tracer.finish() };
-  } catch (error) {
-    const trace = tracer.finish(error);
-    throw trace ? Object.assign(error as Error, { trace }) : error;
-  }
+  const process = await execTraced(context, found, options, tracer);
+  return { ...process, trace: tracer.finish() };
 }
 
 async function execTraced(
