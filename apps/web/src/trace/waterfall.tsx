@@ -9,10 +9,20 @@ import styles from './waterfall.module.css';
 
 /**
  * A start as a waterfall: time across, a row per step under its group (collapsible), each
- * step a bar from its first call to its last, its calls as ticks inside it. Selecting a
+ * step a pale bar for its whole time, its calls as solid bars inside it (so what is left
+ * pale is the process's own work between calls). Selecting a
  * step shows why it is there and how to do it by hand; a failed step is red and selected
  * from the start.
  */
+/** A call's bar inside its step's: where it began and how long it took, as shares. */
+function callPlace(stepAt: number, stepMs: number, at: number, ms: number) {
+  if (stepMs <= 0) return { left: '0%', width: '1px' };
+  return {
+    left: `${((at - stepAt) / stepMs) * 100}%`,
+    width: `max(1px, ${(ms / stepMs) * 100}%)`,
+  };
+}
+
 export function Waterfall({ trace }: { trace: StartTrace }) {
   const groups = useMemo(() => groupSteps(trace.steps), [trace]);
   const firstFailed = trace.steps.findIndex((step) => step.failed);
@@ -95,9 +105,7 @@ export function Waterfall({ trace }: { trace: StartTrace }) {
                                     key={callIndex}
                                     className={styles.call}
                                     data-failed={call.error ? true : undefined}
-                                    style={{
-                                      left: `${shown.ms > 0 ? ((call.at - shown.at) / shown.ms) * 100 : 0}%`,
-                                    }}
+                                    style={callPlace(shown.at, shown.ms, call.at, call.ms)}
                                   />
                                 ))}
                               </span>
