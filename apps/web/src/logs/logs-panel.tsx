@@ -150,6 +150,17 @@ export function LogsPanel({ record, visible }: { record: ContainerRecord; visibl
       },
     ),
   );
+  // Following ends when the container stops, as `docker logs -f` does; a new run (a
+  // restart, a start) subscribes again, and the tail it sends replaces what is shown.
+  const runStartedAt = record.state.startedAt;
+  const followedRun = useRef(runStartedAt);
+  const { reset } = subscription;
+  useEffect(() => {
+    if (runStartedAt === followedRun.current) return;
+    followedRun.current = runStartedAt;
+    reset();
+  }, [runStartedAt, reset]);
+
   const find = (direction: 'next' | 'previous') => {
     const addon = search.current;
     if (!addon || !query) return;
