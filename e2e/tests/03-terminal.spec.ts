@@ -26,6 +26,11 @@ test('the terminal runs in the container: hostname, PID 1, its own PIDs, and the
   // host knows by another PID (inspect's state.pid).
   const [shellPid = ''] = await terminal.run('echo $$');
   expect(shellPid).toBe('1');
+  // Closing this tab detaches from PID 1's terminal, and the button says so.
+  await expect(page.getByTestId('terminal-tab-close').first()).toHaveAttribute(
+    'title',
+    "Close (detaches: the container's program goes on running)",
+  );
   expect(hostPid1).toBeGreaterThan(1);
   const shell = processesInContainer(hostPid1).find((process) => process.containerPid === 1);
   expect(shell?.hostPid, 'PID 1 of the container is the host PID inspect reports').toBe(hostPid1);

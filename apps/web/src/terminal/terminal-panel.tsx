@@ -94,7 +94,12 @@ export function TerminalPanel({ record, visible }: { record: ContainerRecord; vi
     onSuccess: ({ session, preferences: used }) => {
       setTabs((current) => [
         ...current,
-        { sessionId: session.id, label: sessionLabel(session, used), openedAt: Date.now() },
+        {
+          sessionId: session.id,
+          label: sessionLabel(session, used),
+          openedAt: Date.now(),
+          mode: session.mode,
+        },
       ]);
       setActive(session.id);
       setFormOpen(false);
@@ -170,7 +175,12 @@ export function TerminalPanel({ record, visible }: { record: ContainerRecord; vi
                 type="button"
                 className={styles.tabClose}
                 aria-label={`Close terminal ${tab.label}`}
-                title="Close (ends the shell)"
+                title={
+                  tab.mode === 'attach'
+                    ? "Close (detaches: the container's program goes on running)"
+                    : 'Close (ends the shell)'
+                }
+                data-testid="terminal-tab-close"
                 onClick={() => closeTab(tab.sessionId)}
               >
                 <CloseIcon size={12} />

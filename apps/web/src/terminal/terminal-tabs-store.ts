@@ -5,6 +5,8 @@ const StoredTabSchema = z.object({
   sessionId: z.string(),
   label: z.string(),
   openedAt: z.number(),
+  /** `attach`: the container's own terminal (-t); closing the tab detaches from it. */
+  mode: z.enum(['exec', 'attach']).default('exec'),
 });
 export type StoredTab = z.infer<typeof StoredTabSchema>;
 
