@@ -32,7 +32,7 @@ export function warmTracing(real: Libc): void {
 }
 
 const youngGenerationUsed = () =>
-  getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_used_size ?? 0;
+  getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_used_size;
 
 /**
  * A traced start allocates more than an untraced one, enough to fill V8's young
@@ -42,11 +42,13 @@ const youngGenerationUsed = () =>
  */
 function emptyYoungGeneration(): void {
   let before = youngGenerationUsed();
+  if (before === undefined) return; // a V8 that names its spaces otherwise: skip, not spin
   let garbage: unknown[] = [];
-  for (let round = 0; round < 10_000; round++) {
+  // A million short arrays (about 40 MB) at most: more than the young generation holds.
+  for (let round = 0; round < 1000; round++) {
     for (let i = 0; i < 1000; i++) garbage.push([i]);
     garbage = [];
-    const now = youngGenerationUsed();
+    const now = youngGenerationUsed() ?? 0;
     if (now < before) return;
     before = now;
   }
