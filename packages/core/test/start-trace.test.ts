@@ -177,8 +177,12 @@ test('an engine that does not trace records nothing', async () => {
 test('trace frames are found whole among the marks, and a torn one waits', () => {
   const frame = { steps: [], exec: { path: '/bin/true', args: ['true', 'a\nb\u001e'] } };
   const text = `R${encodeTraceFrame(frame)}X`;
-  assert.deepEqual(takeTraceFrames(text), { frame, count: 1, rest: 'RX' });
-  assert.deepEqual(takeTraceFrames(text.slice(0, 10)), { frame: undefined, count: 0, rest: 'R' });
+  assert.deepEqual(takeTraceFrames(text), { frame, rest: 'RX', unfinished: '' });
+  assert.deepEqual(takeTraceFrames(text.slice(0, 10)), {
+    frame: undefined,
+    rest: 'R',
+    unfinished: text.slice(1, 10),
+  });
 });
 
 test("an exec's trace: into the namespaces, the user, the filter, the spawn", async () => {

@@ -43,9 +43,11 @@ export function initHandshake(child: ChildProcess): InitHandshake {
   const pipe = child.stdio[4] as Readable | null;
   if (!pipe) throw new CoveError('container init has no error pipe');
 
+  /** What the pipe has carried, but for trace frames: the marks and a failure's JSON. */
   let text = '';
   const trace: InitHandshake['trace'] = {};
-  let frames = 0;
+  /** A trace frame begun in one read and ended in a later one. */
+  let unfinished = '';
   let markReady = () => {};
   const ready = new Promise<void>((resolve) => {
     markReady = resolve;
@@ -61,21 +63,21 @@ export function initHandshake(child: ChildProcess): InitHandshake {
   const verdict = new Promise<InitVerdict>((resolve, reject) => {
     pipe.setEncoding('utf8');
     pipe.on('data', (chunk: string) => {
-      text += chunk;
-      const { frame, count, rest } = takeTraceFrames(text);
-      if (count > frames) {
-        frames = count;
-        trace.frame = frame;
+      const taken = takeTraceFrames(unfinished + chunk);
+      text += taken.rest;
+      unfinished = taken.unfinished;
+      if (taken.frame) {
+        trace.frame = taken.frame;
         trace.frameAt = monotonicMs();
       }
-      const { marks } = splitMarks(rest);
+      const { marks } = splitMarks(text);
       if (marks.includes(INIT_READY)) markReady();
       if (marks.includes(INIT_WANTS_NETWORK)) markWantsNetwork();
       if (marks.includes(INIT_WANTS_TERMINAL)) markWantsTerminal();
     });
     pipe.once('end', () => {
       trace.closedAt = monotonicMs();
-      resolve(verdictOf(takeTraceFrames(text).rest));
+      resolve(verdictOf(text));
     });
     pipe.once('error', reject);
     child.once('error', reject);

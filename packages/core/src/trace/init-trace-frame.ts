@@ -21,27 +21,25 @@ export const encodeTraceFrame = (frame: InitTraceFrame): string =>
   `${FRAME_START}${JSON.stringify(frame)}\n`;
 
 /**
- * Takes the frames out of what the pipe has carried so far: the last complete one, and
- * the text around them (an unfinished frame at the end is left out until it is whole).
+ * Takes the frames out of what the pipe has carried since the last call: the last whole
+ * frame, the text around them, and an unfinished frame at the end, to be given again with
+ * what follows. Each frame is parsed once, however many reads it arrives in.
  */
 export function takeTraceFrames(text: string): {
   frame?: InitTraceFrame;
-  /** How many whole frames there were. */
-  count: number;
   rest: string;
+  unfinished: string;
 } {
   let rest = '';
   let frame: InitTraceFrame | undefined;
-  let count = 0;
   let position = 0;
   for (;;) {
     const start = text.indexOf(FRAME_START, position);
-    if (start < 0) return { frame, count, rest: rest + text.slice(position) };
+    if (start < 0) return { frame, rest: rest + text.slice(position), unfinished: '' };
     rest += text.slice(position, start);
     const end = text.indexOf('\n', start);
-    if (end < 0) return { frame, count, rest };
+    if (end < 0) return { frame, rest, unfinished: text.slice(start) };
     frame = JSON.parse(text.slice(start + 1, end)) as InitTraceFrame;
-    count++;
     position = end + 1;
   }
 }

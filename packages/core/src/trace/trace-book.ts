@@ -38,13 +38,14 @@ export function createTraceBook(layout: StoreLayout): TraceBook {
       last.delete(trace.containerId);
       last.set(trace.containerId, trace);
       if (last.size > REMEMBERED) last.delete(last.keys().next().value as string);
+      // The failed starts' file is read and rewritten only for a start that failed.
       if (trace.failed) failed = [trace, ...failedStarts()].slice(0, FAILED_STARTS_KEPT);
+      const failedNow = trace.failed ? failed : undefined;
       // After the start has answered; `settled` lets a closing engine wait for it.
-      const failedNow = failedStarts();
       writing = new Promise((resolve) =>
         setImmediate(() => {
           try {
-            saveTrace(layout, trace.build(), failedNow.map(built));
+            saveTrace(layout, trace.build(), failedNow?.map(built));
           } catch {
             // A store that cannot take a trace still starts containers.
           }

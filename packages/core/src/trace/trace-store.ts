@@ -32,11 +32,12 @@ export function readFailedStarts(layout: StoreLayout): StartTrace[] {
 
 /**
  * Keeps a start's trace: beside the container's record while it exists, and among the
- * failed starts when it failed (a failed `run` leaves no container to keep it by).
- * Synchronous, so it never races a removal of the container's directory.
+ * failed starts (`failed`, the whole list) when it failed: a failed `run` leaves no
+ * container to keep it by. Synchronous, so it never races a removal of the container's
+ * directory.
  */
-export function saveTrace(layout: StoreLayout, trace: StartTrace, failed: StartTrace[]): void {
-  if (trace.error) replaceFile(failedStartsPath(layout), JSON.stringify(failed));
+export function saveTrace(layout: StoreLayout, trace: StartTrace, failed?: StartTrace[]): void {
+  if (failed) replaceFile(failedStartsPath(layout), JSON.stringify(failed));
   try {
     replaceFile(lastTracePath(layout, trace.containerId), JSON.stringify(trace));
   } catch {
