@@ -286,9 +286,10 @@ test('bad network input gets one clear line and leaves nothing behind', () => {
       [['-p', '0:80'], /invalid port "0:80"/],
       [['-p', '70000:80'], /invalid port/],
       [['-p', '9000:80', '-p', '9000:81'], /host port 9000\/tcp is published twice/],
-      [['--network', 'none', '-p', '9001:80'], /ports are published on the bridge network/],
+      [['--network', 'none', '-p', '9001:80'], /ports are published on a bridge network/],
       [['--network', 'container:nosuch'], /no such container/],
-      [['--network', 'bogus'], /invalid --network "bogus"/],
+      [['--network', 'bogus'], /network bogus does not exist/],
+      [['--network', 'bad/name'], /invalid --network "bad\/name"/],
     ];
     for (const [flags, expected] of cases) {
       const result = net.cove(['run', '--rm', ...flags, 'netlab', 'true']);

@@ -23,6 +23,7 @@ import { findRecord, findRecordById, listRecords } from './container/container-s
 import { createContainer } from './container/create-container.js';
 import type { EngineContext } from './container/engine-context.js';
 import { createInitPool } from './container/init-pool.js';
+import { createNetworkCommands, type NetworkCommands } from './container/network-commands.js';
 import { setPaused } from './container/pause-container.js';
 import { refreshState } from './container/refresh-state.js';
 import { removeContainer } from './container/remove-container.js';
@@ -97,6 +98,8 @@ export interface Engine {
   trace(reference: string): StartTrace | undefined;
   /** The last failed starts, newest first. */
   failedStarts(): StartTrace[];
+  /** User-defined networks, and containers joining and leaving them. */
+  networks: NetworkCommands;
   /**
    * Records containers that died unseen (e.g. while no agent ran) and applies their
    * policy; a supervising engine also takes up the output of running containers whose
@@ -134,6 +137,8 @@ export function createEngine(options: EngineOptions): Engine {
     network: {
       defaultMode: options.defaultNetwork ?? 'bridge',
       bridgeSubnet: options.bridgeSubnet,
+      bridgesReady: new Map(),
+      changes: Promise.resolve(),
     },
     operations: createContainerOperations((id) =>
       lockContainer(libc, containerPaths(layout, id).dir),
@@ -353,6 +358,7 @@ export function createEngine(options: EngineOptions): Engine {
     exec: (reference, execOptions) => execInContainer(context, find(reference), execOptions),
     trace: (reference) => traces.remembered(reference) ?? traces.last(find(reference).id),
     failedStarts: () => traces.failed(),
+    networks: createNetworkCommands(context, serialized, emit),
     reconcile: async () => {
       // Once per supervising engine: cgroups of containers that died unseen and whose
       // records are gone would otherwise stay until reboot.

@@ -82,7 +82,7 @@ test('address leases: one file each, never the gateway, never twice, released on
     assert.equal(a, '10.88.0.2');
     assert.throws(
       () => leaseAddress(layout, '10.88.0.0/30', 'b'.repeat(64)),
-      /no free address is left in the bridge subnet 10\.88\.0\.0\/30/,
+      /no free address is left in the subnet 10\.88\.0\.0\/30/,
     );
     releaseAddress(layout, a, 'b'.repeat(64));
     assert.deepEqual([...listLeases(layout)], [[a, 'a'.repeat(64)]]);

@@ -47,6 +47,9 @@ export const ContainerEventTypeSchema = z.enum([
   'unpaused',
   'restarting',
   'removed',
+  /** `network connect` and `network disconnect`, while it runs or not. */
+  'connected',
+  'disconnected',
 ]);
 export const ContainerEventSchema = z.object({
   t: z.number(),

@@ -1,9 +1,17 @@
 import { z } from 'zod';
 import { DeviceMappingSchema } from './device-mapping.js';
-import { duplicatePort, NetworkModeSchema, PortMappingSchema } from './network.js';
+import {
+  duplicatePort,
+  Ipv4Schema,
+  NetworkModeSchema,
+  NetworkNameSchema,
+  PortMappingSchema,
+  userNetworkOf,
+} from './network.js';
 import { CapabilityNameSchema, OomScoreAdjSchema } from './security-options.js';
 import { SizeSchema } from './size.js';
 import { TmpfsMountSchema } from './tmpfs-mount.js';
+import { DnsLabelSchema } from './user-network.js';
 
 const absolutePath = z
   .string()
@@ -125,7 +133,24 @@ export const ContainerSpecSchema = z
     oomScoreAdj: OomScoreAdjSchema.optional(),
     /** `--network`; absent means the engine's default (the bridge, unless set otherwise). */
     network: NetworkModeSchema.optional(),
-    /** `-p`: ports published on the host (bridge only). */
+    /** `--network-alias`: more names it answers to on its user-defined network. */
+    networkAliases: z.array(DnsLabelSchema).default([]),
+    /** `--ip`: its address on its user-defined network, instead of the next free one. */
+    ip: Ipv4Schema.optional(),
+    /**
+     * More user-defined networks, each on an interface of its own (`--network` given again,
+     * `network connect`).
+     */
+    moreNetworks: z
+      .array(
+        z.object({
+          network: NetworkNameSchema,
+          aliases: z.array(DnsLabelSchema).default([]),
+          ip: Ipv4Schema.optional(),
+        }),
+      )
+      .default([]),
+    /** `-p`: ports published on the host (bridge and user-defined networks). */
     ports: z.array(PortMappingSchema).default([]),
     /** `-P`: every port the image's config exposes, each on a free host port. */
     publishAll: z.boolean().default(false),
@@ -134,11 +159,37 @@ export const ContainerSpecSchema = z
     const clash = duplicatePort(spec.ports);
     if (clash) context.addIssue({ code: 'custom', path: ['ports'], message: clash });
     const publishes = spec.ports.length > 0 || spec.publishAll;
-    if (publishes && spec.network !== undefined && spec.network !== 'bridge') {
+    const mode = spec.network;
+    const addressless = mode === 'none' || mode === 'host' || mode?.startsWith('container:');
+    if (publishes && addressless) {
       context.addIssue({
         code: 'custom',
         path: ['ports'],
-        message: `ports are published on the bridge network, not on "${spec.network}"`,
+        message: `ports are published on a bridge network, not on "${mode}"`,
+      });
+    }
+    const userNetwork = mode === undefined ? undefined : userNetworkOf(mode);
+    if ((spec.networkAliases.length > 0 || spec.ip) && userNetwork === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['networkAliases'],
+        message: '--network-alias and --ip need a user-defined network (cove network create)',
+      });
+    }
+    if (spec.moreNetworks.length > 0 && userNetwork === undefined && mode !== 'bridge') {
+      context.addIssue({
+        code: 'custom',
+        path: ['moreNetworks'],
+        message: `a container on "${mode ?? 'the default network'}" cannot join more networks`,
+      });
+    }
+    const names = [userNetwork, ...spec.moreNetworks.map((more) => more.network)];
+    const twice = names.find((name, index) => name && names.indexOf(name) !== index);
+    if (twice) {
+      context.addIssue({
+        code: 'custom',
+        path: ['moreNetworks'],
+        message: `network ${twice} is given twice`,
       });
     }
   });

@@ -9,3 +9,4 @@ export * from './security-options.js';
 export * from './size.js';
 export * from './tmpfs-mount.js';
 export * from './trace.js';
+export * from './user-network.js';

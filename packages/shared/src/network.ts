@@ -1,15 +1,33 @@
 import { z } from 'zod';
 
+/** The modes Docker has built in; every other name is a user-defined network's. */
+export const BUILT_IN_NETWORKS = ['bridge', 'none', 'host'] as const;
+
+/**
+ * A user-defined network's name (`cove network create NAME`): what `--network` takes. It
+ * names a bridge's owner in messages and files, so it is short and plain.
+ */
+export const NetworkNameSchema = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, {
+    message:
+      'a network name is 1 to 64 letters, digits, "_", "." or "-", starting with a letter or digit',
+  })
+  .refine((name) => !(BUILT_IN_NETWORKS as readonly string[]).includes(name), {
+    message: 'bridge, none and host are built-in networks: choose another name',
+  });
+
 /**
  * Docker's `--network`: `bridge` (Cove's bridge, with an address and NAT), `none` (only
- * `lo`), `host` (the host's own network namespace), or `container:NAME|ID` (the network
- * namespace of a running container, as pods share one).
+ * `lo`), `host` (the host's own network namespace), `container:NAME|ID` (the network
+ * namespace of a running container, as pods share one), or a user-defined network's name.
  */
 export const NetworkModeSchema = z.union([
-  z.enum(['bridge', 'none', 'host']),
+  z.enum(BUILT_IN_NETWORKS),
   z.string().regex(/^container:[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, {
-    message: 'a network is bridge, none, host or container:NAME',
+    message: "a network is bridge, none, host, container:NAME or a network's name",
   }),
+  NetworkNameSchema,
 ]);
 export type NetworkMode = z.infer<typeof NetworkModeSchema>;
 
@@ -18,7 +36,13 @@ export function joinedContainer(mode: NetworkMode): string | undefined {
   return mode.startsWith('container:') ? mode.slice('container:'.length) : undefined;
 }
 
-const ipv4 = z
+/** The user-defined network a mode names, or undefined for the built-in modes. */
+export function userNetworkOf(mode: NetworkMode): string | undefined {
+  if ((BUILT_IN_NETWORKS as readonly string[]).includes(mode)) return undefined;
+  return joinedContainer(mode) === undefined ? mode : undefined;
+}
+
+export const Ipv4Schema = z
   .string()
   .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, {
     message: 'must be an IPv4 address',
@@ -32,7 +56,7 @@ const port = z.number().int().min(1, { message: 'a port is 1 to 65535' }).max(65
  * No host address means every address of the host; no host port, a free one picked at start.
  */
 export const PortMappingSchema = z.object({
-  hostIp: ipv4.optional(),
+  hostIp: Ipv4Schema.optional(),
   hostPort: port.optional(),
   containerPort: port,
   protocol: z.enum(['tcp', 'udp']).default('tcp'),
@@ -41,7 +65,7 @@ export type PortMapping = z.infer<typeof PortMappingSchema>;
 
 /** A published port as it is while the container runs: its host port is chosen. */
 export const PublishedPortSchema = PortMappingSchema.required({ hostPort: true }).extend({
-  hostIp: ipv4,
+  hostIp: Ipv4Schema,
 });
 export type PublishedPort = z.infer<typeof PublishedPortSchema>;
 
@@ -102,10 +126,28 @@ export function duplicatePort(ports: PortMapping[]): string | undefined {
   return undefined;
 }
 
+/** One more network a running container is on (`--network` again, `network connect`). */
+export const NetworkAttachmentSchema = z.object({
+  network: NetworkNameSchema,
+  /** Its interface in the container: eth1, eth2... */
+  interface: z.string(),
+  address: z.string(),
+  prefixLength: z.number().int(),
+  mac: z.string(),
+  gateway: z.string(),
+  hostInterface: z.string(),
+  aliases: z.array(z.string()).default([]),
+});
+export type NetworkAttachment = z.infer<typeof NetworkAttachmentSchema>;
+
 /** Where a running container is on its network: what `inspect` and the dashboard show. */
 export const ContainerNetworkSchema = z.object({
   mode: NetworkModeSchema,
-  /** The bridge's name, for `bridge`. */
+  /** `--network-alias`: more names it answers to on a user-defined network. */
+  aliases: z.array(z.string()).default([]),
+  /** The other user-defined networks it is on, each on its own interface. */
+  attachments: z.array(NetworkAttachmentSchema).default([]),
+  /** The bridge's name, for `bridge` and a user-defined network. */
   bridge: z.string().optional(),
   /** The container's address, its prefix length, MAC and gateway, for `bridge`. */
   address: z.string().optional(),

@@ -6,6 +6,7 @@ import {
   parseRestartPolicy,
   parseTmpfs,
   parseVolume,
+  userNetworkOf,
 } from '@cove/shared';
 import { CliError } from './cli-error.js';
 import { callerEnvironmentValue } from './env.js';
@@ -28,7 +29,10 @@ export const containerOptionsUsage = `Options:
   -w, --workdir DIR        The working directory inside the container
 
 Network (see docs/networking.md):
-      --network MODE       bridge (default), none, host, or container:NAME
+      --network MODE       bridge (default), none, host, container:NAME, or a network
+                           made with cove network create (again: more networks)
+      --network-alias A    Another name the container answers to on its network
+      --ip IP              Its address on its network (a free one otherwise)
   -p, --publish [IP:][HOST:]CTR[/udp]
                            Publish a container port on the host (no HOST: a free one)
   -P, --publish-all        Publish every port the image exposes, on free host ports
@@ -73,8 +77,10 @@ export const containerFlagSpecs: FlagSpec[] = [
   { long: 'tmpfs', value: true, repeatable: true },
   { long: 'device', value: true, repeatable: true },
   { long: 'oom-score-adj', value: true },
-  { long: 'network', value: true },
-  { long: 'net', value: true },
+  { long: 'network', value: true, repeatable: true },
+  { long: 'net', value: true, repeatable: true },
+  { long: 'network-alias', value: true, repeatable: true },
+  { long: 'ip', value: true },
   { long: 'publish', short: 'p', value: true, repeatable: true },
   { long: 'publish-all', short: 'P' },
   { long: 'help' },
@@ -111,13 +117,37 @@ function parsed<T>(parse: (text: string) => T) {
 }
 
 /** `--network` (or Docker's older `--net`), checked here so the error names the flag. */
-function networkMode(text: string | undefined) {
-  if (text === undefined) return undefined;
+function networkMode(text: string) {
   const parsed = NetworkModeSchema.safeParse(text);
   if (!parsed.success) {
-    throw new CliError(`invalid --network "${text}": use bridge, none, host or container:NAME`);
+    throw new CliError(
+      `invalid --network "${text}": use bridge, none, host, container:NAME or a network's name (${parsed.error.issues[0]?.message})`,
+    );
   }
   return parsed.data;
+}
+
+/**
+ * `--network` once or more: the first is the container's network (eth0), each further
+ * one a user-defined network on an interface of its own.
+ */
+function networkFlags(flags: Map<string, string[]>) {
+  const [first, ...more] = [...(flags.get('network') ?? []), ...(flags.get('net') ?? [])].map(
+    networkMode,
+  );
+  for (const name of more) {
+    if (userNetworkOf(name) === undefined) {
+      throw new CliError(
+        `--network ${name}: only user-defined networks can be added to a first --network`,
+      );
+    }
+  }
+  return {
+    network: first,
+    networkAliases: flags.get('network-alias') ?? [],
+    ip: flags.get('ip')?.at(-1),
+    moreNetworks: more.map((network) => ({ network })),
+  };
 }
 
 function toRestartPolicy(text: string | undefined) {
@@ -155,7 +185,7 @@ export function specFromFlags(
     tmpfs: (flags.get('tmpfs') ?? []).map(parsed(parseTmpfs)),
     devices: (flags.get('device') ?? []).map(parsed(parseDevice)),
     oomScoreAdj: numberFlag('oom-score-adj', one('oom-score-adj')),
-    network: networkMode(one('network') ?? one('net')),
+    ...networkFlags(flags),
     ports: (flags.get('publish') ?? []).map(parsed(parsePortMapping)),
     publishAll: flags.has('publish-all'),
     limits: {

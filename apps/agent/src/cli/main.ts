@@ -10,6 +10,7 @@ import { images } from './commands/images.js';
 import { inspect } from './commands/inspect.js';
 import { login, logout } from './commands/login.js';
 import { logs } from './commands/logs.js';
+import { network } from './commands/network.js';
 import { pause } from './commands/pause.js';
 import { port } from './commands/port.js';
 import { ps } from './commands/ps.js';
@@ -50,6 +51,7 @@ Commands:
   pull      Download an image from a registry (--insecure: plain HTTP, loopback only)
   import    Import an image archive: cove image import FILE NAME[:TAG]
   rmi       Remove images no container uses
+  network   Manage networks: create, ls, inspect, rm, prune, connect, disconnect
   login     Log in to a registry (logout: forget the login)
 
 Options:
@@ -84,6 +86,7 @@ const commands: Record<string, Command> = {
   import: imageImport,
   pull,
   rmi,
+  network,
   login,
   logout,
 };

@@ -29,6 +29,8 @@ import { limitRequestTime } from './http/request-deadline.js';
 import { handleSession } from './http/session-routes.js';
 import { serveStatic } from './http/static-files.js';
 import type { Logger } from './log.js';
+import { createNameService, type NameService } from './names/name-service.js';
+import { hostUpstreams, type Upstream } from './names/upstream-resolvers.js';
 import { createStdinRegistry } from './processes/stdin-registry.js';
 import { appRouter } from './router/root.js';
 import { createStatsSampler } from './stats/stats-sampler.js';
@@ -73,6 +75,8 @@ export interface AgentOptions {
   bridgeSubnet?: string;
   /** Record each start's steps and calls (default: yes). */
   trace?: boolean;
+  /** Where Cove's DNS forwards names it does not own (default: the host's resolv.conf). */
+  dnsUpstreams?: Upstream[];
 }
 
 export interface RunningAgent {
@@ -116,6 +120,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const signInAttempts = createRateLimiter(10, 60_000);
   const events = createEventBus();
   let terminals: ReturnType<typeof createTerminalManager> | undefined;
+  let names: NameService | undefined;
   const engine = createEngine({
     root: options.root,
     supervise: true,
@@ -123,6 +128,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     bridgeSubnet: options.bridgeSubnet,
     trace: options.trace ?? true,
     onEvent: (event) => {
+      names?.changed();
       events.publish(event);
       log.info(`container.${event.type}`, {
         id: event.containerId.slice(0, 12),
@@ -137,6 +143,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const stats = createStatsSampler(engine, events, log);
   await engine.reconcile();
   stats.start();
+  const nameService = createNameService({
+    engine,
+    upstreams: options.dnsUpstreams ?? hostUpstreams(),
+    log,
+  });
+  names = nameService;
+  await nameService.sync();
 
   const context: AgentContext = {
     engine,
@@ -144,6 +157,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     storeUsage: createStoreUsage(engine.layout.root, log),
     events,
     terminals,
+    names: nameService,
     stdin: createStdinRegistry(),
     log,
     version: options.version,
@@ -323,6 +337,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     server.closeAllConnections();
     unix?.server.closeAllConnections();
     await Promise.all(closed);
+    await nameService.close();
     await engine.close();
   };
 

@@ -185,7 +185,7 @@ function run(command: string, args: string[]): void {
 }
 
 /** The shared libraries a host program needs, as ldd lists them. */
-function librariesOf(program: string): string[] {
+export function librariesOf(program: string): string[] {
   const { stdout } = spawnSync('ldd', [program], { encoding: 'utf8' });
   return [...stdout.matchAll(/(\/\S+\.so[^\s]*)/g)].map((match) => match[1] ?? '');
 }

@@ -1,19 +1,34 @@
 import {
+  COVE_DNS_DOMAIN,
   type ContainerNetwork,
   type ContainerRecord,
   joinedContainer,
+  type NetworkAttachment,
   type PortMapping,
   type PublishedPort,
 } from '@cove/shared';
 import { CoveError, withContextAsync } from '../errors.js';
 import type { StoredImage } from '../image/image-config.js';
-import { leaseAddress, listLeases, releaseAddress } from '../network/address-leases.js';
-import { type BridgeSettings, bridgeSettings, bridgeWasSetUp } from '../network/bridge-settings.js';
+import {
+  leaseAddress,
+  leaseChosenAddress,
+  listLeases,
+  releaseAddress,
+} from '../network/address-leases.js';
+import {
+  BRIDGE_NAME,
+  type BridgeSettings,
+  bridgeSettings,
+  keptBridgeSettings,
+} from '../network/bridge-settings.js';
+import type { ContainerInterface } from '../network/configure-container-interface.js';
 import { attachVeth, hostInterfaceName } from '../network/container-veth.js';
 import {
+  addBridgeToTable,
   applyFirewallTable,
   type PortForward,
   publishPorts,
+  removeBridgeFromTable,
   removeFirewallTable,
   withdrawPorts,
 } from '../network/firewall-table.js';
@@ -25,9 +40,10 @@ import {
 } from '../network/host-bridge.js';
 import { chooseHostPorts } from '../network/host-ports.js';
 import { defaultRouteMtu, readHostRoutes } from '../network/host-routes.js';
-import type { InitNetwork } from '../network/init-network.js';
-import { macFor, parseIpv4 } from '../network/ipv4.js';
+import type { ContainerResolver, InitNetwork } from '../network/init-network.js';
+import { macFor, parseIpv4, parseSubnet } from '../network/ipv4.js';
 import { runNetworkTool } from '../network/network-tool.js';
+import { bridgeOfNetwork, findUserNetwork, listUserNetworks } from '../network/user-networks.js';
 import type { StoreLayout } from '../store/store-layout.js';
 import { findRecord, listRecords } from './container-store.js';
 import type { EngineContext } from './engine-context.js';
@@ -38,7 +54,7 @@ export interface StartNetwork {
   init: InitNetwork;
   /** What the record shows while the container runs. */
   record: ContainerNetwork;
-  /** The host's side once the init has its network namespace (bridge only). */
+  /** The host's side once the init has its network namespace (bridges only). */
   connect?(initPid: number): Promise<void>;
 }
 
@@ -51,6 +67,12 @@ function forwardsOf(network: ContainerNetwork | undefined): PortForward[] {
   return address ? network.ports.map((port) => ({ ...port, address })) : [];
 }
 
+/** Every address a running container's record holds: its first network's and the others'. */
+export function addressesOf(network: ContainerNetwork | undefined): string[] {
+  if (!network?.address || joinedContainer(network.mode) !== undefined) return [];
+  return [network.address, ...network.attachments.map((attachment) => attachment.address)];
+}
+
 /** Every port the running containers publish, but `except`'s. */
 function portsInUse(layout: StoreLayout, except: string) {
   return listRecords(layout)
@@ -60,38 +82,73 @@ function portsInUse(layout: StoreLayout, except: string) {
     );
 }
 
+/** Every bridge the store knows: the default one if it was ever set up, and each network's. */
+function knownBridges(layout: StoreLayout): BridgeSettings[] {
+  const kept = keptBridgeSettings(layout);
+  return [...(kept ? [kept] : []), ...listUserNetworks(layout).map(bridgeOfNetwork)];
+}
+
 /**
- * The bridge, its sysctls and Cove's firewall table, checked once per engine and made
- * when missing (a reboot, or `ip link del cove0`, removes the bridge; the table is
- * written anew with the running containers' ports).
+ * Cove's firewall table, written anew once per engine with every bridge and the running
+ * containers' ports (a firewall reload may have flushed it, a crash left stale ports).
  */
-function readyBridge(context: EngineContext): Promise<BridgeSettings> {
+function readyTable(context: EngineContext): Promise<void> {
+  const { network, layout } = context;
+  network.tableReady ??= withContextAsync("writing Cove's firewall table", () =>
+    applyFirewallTable(knownBridges(layout), runningForwards(layout)),
+  ).then(() => undefined);
+  // A failure is not kept: the next start tries again (the user may have installed nft).
+  network.tableReady.catch(() => {
+    network.tableReady = undefined;
+  });
+  return network.tableReady;
+}
+
+/**
+ * A bridge, its sysctls and its place in Cove's firewall table, checked once per engine
+ * and made when missing (a reboot, or `ip link del cove0`, removes a bridge).
+ */
+export function readyBridge(context: EngineContext, bridge: BridgeSettings): Promise<void> {
   const { network, layout, libc } = context;
-  network.bridgeReady ??= (async () => {
-    const bridge = bridgeSettings(layout, readHostRoutes(), network.bridgeSubnet);
+  let ready = network.bridgesReady.get(bridge.name);
+  if (ready) return ready;
+  ready = (async () => {
     // The table first (it names the bridge, which need not exist yet): a host without
     // nft is refused before anything is made.
-    const forwards = runningForwards(layout);
-    await withContextAsync("writing Cove's firewall table", () =>
-      applyFirewallTable(bridge, forwards),
+    await readyTable(context);
+    await withContextAsync(`adding ${bridge.name} to Cove's firewall table`, () =>
+      addBridgeToTable(bridge),
     );
     if (!interfaceExists(libc, bridge.name)) {
       try {
         await createBridge(bridge);
       } catch (error) {
-        // With no container on the bridge the table just written has no use: it goes too.
-        if (!holdsAnAddress(layout)) await removeFirewallTable().catch(() => {});
+        // With no container on a bridge the table just written has no use: it goes too.
+        if (!holdsAnAddress(layout) && listUserNetworks(layout).length === 0) {
+          await removeFirewallTable().catch(() => {});
+          network.tableReady = undefined;
+        }
         throw error;
       }
     }
     setBridgeSysctls(bridge);
-    return bridge;
   })();
-  // A failure is not kept: the next start tries again (the user may have installed nft).
-  network.bridgeReady.catch(() => {
-    network.bridgeReady = undefined;
-  });
-  return network.bridgeReady;
+  network.bridgesReady.set(bridge.name, ready);
+  ready.catch(() => network.bridgesReady.delete(bridge.name));
+  return ready;
+}
+
+/** The default bridge's settings: kept in the store, or chosen now clear of every network. */
+function defaultBridge(context: EngineContext): BridgeSettings {
+  const networks = listUserNetworks(context.layout).map((network) => ({
+    interfaceName: network.bridge,
+    destination: parseSubnet(network.subnet),
+  }));
+  return bridgeSettings(
+    context.layout,
+    [...readHostRoutes(), ...networks],
+    context.network.bridgeSubnet,
+  );
 }
 
 function runningForwards(layout: StoreLayout): PortForward[] {
@@ -113,10 +170,56 @@ function wantedPorts(record: ContainerRecord, image: StoredImage): PortMapping[]
   return [...ports, ...exposed];
 }
 
+/** One bridge a start puts the container on, with what the container asked of it. */
+interface WantedBridge {
+  bridge: BridgeSettings;
+  /** The user-defined network's name; absent for the default bridge. */
+  network?: string;
+  aliases: string[];
+  ip?: string;
+}
+
+/** The bridges a container's spec asks for, its first network first. */
+function wantedBridges(context: EngineContext, record: ContainerRecord): WantedBridge[] {
+  const { spec } = record;
+  const mode = spec.network ?? 'none';
+  const first: WantedBridge =
+    mode === 'bridge'
+      ? { bridge: defaultBridge(context), aliases: [] }
+      : userBridge(context, mode, spec.networkAliases, spec.ip);
+  const more = spec.moreNetworks.map((wanted) =>
+    userBridge(context, wanted.network, wanted.aliases, wanted.ip),
+  );
+  return [first, ...more];
+}
+
+function userBridge(
+  context: EngineContext,
+  name: string,
+  aliases: string[],
+  ip: string | undefined,
+): WantedBridge {
+  const network = findUserNetwork(context.layout, name);
+  return { bridge: bridgeOfNetwork(network), network: network.name, aliases, ip };
+}
+
+/** The address a start takes on a bridge: the one asked for, or the next free one. */
+function leaseOn(layout: StoreLayout, wanted: WantedBridge, id: string): string {
+  const { bridge, ip, network } = wanted;
+  return ip
+    ? leaseChosenAddress(
+        layout,
+        { name: network ?? 'bridge', subnet: bridge.subnet, gateway: bridge.gateway },
+        ip,
+        id,
+      )
+    : leaseAddress(layout, bridge.subnet, id, bridge.gateway);
+}
+
 /**
- * Decides a start's network and takes what it needs from the host: for `bridge`, an
- * address lease and the published ports. What it took is given back by releaseNetwork,
- * which the caller runs if the start fails.
+ * Decides a start's network and takes what it needs from the host: on bridges, an
+ * address lease on each and the published ports. What it took is given back by
+ * releaseNetwork, which the caller runs if the start fails.
  */
 export async function prepareNetwork(
   context: EngineContext,
@@ -126,8 +229,9 @@ export async function prepareNetwork(
   const { layout, libc } = context;
   // A record from before Cove had networks has no mode: it had only `lo`.
   const mode = record.spec.network ?? 'none';
-  if (mode === 'none') return { init: { kind: 'none' }, record: { mode, ports: [] } };
-  if (mode === 'host') return { init: { kind: 'host' }, record: { mode, ports: [] } };
+  const empty = { aliases: [], attachments: [], ports: [] };
+  if (mode === 'none') return { init: { kind: 'none' }, record: { mode, ...empty } };
+  if (mode === 'host') return { init: { kind: 'host' }, record: { mode, ...empty } };
   const joined = joinedContainer(mode);
   if (joined !== undefined) {
     const target = refreshState(layout, findRecord(layout, joined));
@@ -140,25 +244,33 @@ export async function prepareNetwork(
     const { address, prefixLength, mac, gateway } = target.network ?? {};
     return {
       init: { kind: 'join', pid, startTime: pidStartTime },
-      record: { mode, address, prefixLength, mac, gateway, ports: [] },
+      record: { mode, address, prefixLength, mac, gateway, ...empty },
     };
   }
 
-  const bridge = await readyBridge(context);
-  const address = leaseAddress(layout, bridge.subnet, record.id);
-  const hostInterface = hostInterfaceName(record.id);
-  const mac = macFor(parseIpv4(address));
-  const network: ContainerNetwork = {
-    mode,
-    bridge: bridge.name,
-    address,
-    prefixLength: bridge.prefixLength,
-    mac,
-    gateway: bridge.gateway,
-    hostInterface,
-    ports: [],
-  };
+  const wanted = wantedBridges(context, record);
+  for (const { bridge } of wanted) await readyBridge(context, bridge);
+  const leased: string[] = [];
   try {
+    const links = wanted.map((want, index) => {
+      const address = leaseOn(layout, want, record.id);
+      leased.push(address);
+      return plannedLink(record.id, want, address, index);
+    });
+    const [first, ...others] = links;
+    if (!first) throw new CoveError('a container on a bridge needs one network at least');
+    const network: ContainerNetwork = {
+      mode,
+      bridge: first.bridge.name,
+      address: first.address,
+      prefixLength: first.bridge.prefixLength,
+      mac: first.mac,
+      gateway: first.bridge.gateway,
+      hostInterface: first.hostInterface,
+      aliases: first.aliases,
+      attachments: others.map(attachmentOf),
+      ports: [],
+    };
     network.ports = await chooseHostPorts(
       wantedPorts(record, image),
       portsInUse(layout, record.id),
@@ -168,24 +280,74 @@ export async function prepareNetwork(
       await withContextAsync('publishing ports', () => publishPorts(forwards));
       await forgetUdpFlows(network.ports);
     }
+    const mtu = defaultRouteMtu(libc, readHostRoutes());
+    const named = links.find((link) => link.network !== undefined);
+    return {
+      init: {
+        kind: 'bridge',
+        interfaces: links.map((link) => link.containerInterface),
+        ...(named ? { resolver: resolverOn(named.bridge) } : {}),
+      },
+      record: network,
+      connect: async (initPid) => {
+        for (const link of links) {
+          attachVeth(libc, link.bridge, initPid, {
+            hostInterface: link.hostInterface,
+            peerName: link.containerInterface.name,
+            mac: link.mac,
+            mtu,
+          });
+        }
+      },
+    };
   } catch (error) {
-    releaseAddress(layout, address, record.id);
+    for (const address of leased) releaseAddress(layout, address, record.id);
     throw error;
   }
-  const mtu = defaultRouteMtu(libc, readHostRoutes());
+}
+
+/** Everything about one interface of a container, decided before anything is made. */
+interface PlannedLink extends WantedBridge {
+  address: string;
+  mac: string;
+  hostInterface: string;
+  containerInterface: ContainerInterface;
+}
+
+function plannedLink(id: string, want: WantedBridge, address: string, index: number): PlannedLink {
+  const { bridge } = want;
   return {
-    init: {
-      kind: 'bridge',
-      interface: {
-        name: 'eth0',
-        address,
-        prefixLength: bridge.prefixLength,
-        gateway: bridge.gateway,
-      },
+    ...want,
+    address,
+    mac: macFor(parseIpv4(address)),
+    hostInterface: hostInterfaceName(id, index),
+    containerInterface: {
+      name: `eth${index}`,
+      address,
+      prefixLength: bridge.prefixLength,
+      gateway: bridge.gateway,
+      // The first network's gateway is the way out, unless it is internal: no way out.
+      defaultRoute: index === 0 && !bridge.internal,
     },
-    record: network,
-    connect: async (initPid) => attachVeth(libc, bridge, initPid, { hostInterface, mac, mtu }),
   };
+}
+
+function attachmentOf(link: PlannedLink): NetworkAttachment {
+  return {
+    network: link.network ?? 'bridge',
+    interface: link.containerInterface.name,
+    address: link.address,
+    prefixLength: link.bridge.prefixLength,
+    mac: link.mac,
+    gateway: link.bridge.gateway,
+    hostInterface: link.hostInterface,
+    aliases: link.aliases,
+  };
+}
+
+/** Cove's DNS answers on a user-defined network's gateway, and names end in its domain. */
+export function resolverOn(bridge: BridgeSettings): ContainerResolver {
+  return { nameserver: bridge.gateway, search: COVE_DNS_DOMAIN };
 }
 
 /**
@@ -214,22 +376,24 @@ export async function releaseNetwork(
   record: ContainerRecord,
   network: ContainerNetwork | undefined = record.network,
 ): Promise<void> {
-  if (!network?.address || network.mode !== 'bridge') return;
+  const addresses = addressesOf(network);
+  if (addresses.length === 0) return;
   await withdrawPorts(forwardsOf(network)).catch(() => {});
-  releaseAddress(layout, network.address, record.id);
+  for (const address of addresses) releaseAddress(layout, address, record.id);
 }
 
 /** What a record keeps of its network once the container has stopped: the mode. */
 export function stoppedNetwork(
   network: ContainerNetwork | undefined,
 ): ContainerNetwork | undefined {
-  return network ? { mode: network.mode, ports: [] } : undefined;
+  return network ? { mode: network.mode, aliases: [], attachments: [], ports: [] } : undefined;
 }
 
 /**
- * At an agent's start: leases of containers that are gone or stopped are freed, and if
- * the store ever had a bridge, the bridge and the table come back with the running
- * containers' ports (a reboot or `nft flush ruleset` may have removed them).
+ * At an agent's start: leases of containers that are gone or stopped are freed; every
+ * user-defined network's bridge comes back, and the default one if a running container
+ * is on it, with the table and the running containers' ports (a reboot or `nft flush
+ * ruleset` may have removed them).
  */
 export async function restoreNetwork(context: EngineContext): Promise<void> {
   const { layout } = context;
@@ -237,27 +401,50 @@ export async function restoreNetwork(context: EngineContext): Promise<void> {
   for (const [address, holder] of listLeases(layout)) {
     const record = records.get(holder);
     const live =
-      record && isLive(refreshState(layout, record)) && record.network?.address === address;
+      record &&
+      isLive(refreshState(layout, record)) &&
+      addressesOf(record.network).includes(address);
     if (!live) releaseAddress(layout, address, holder);
   }
-  if (bridgeWasSetUp(layout) && holdsAnAddress(layout)) await readyBridge(context);
+  const kept = keptBridgeSettings(layout);
+  if (kept && onDefaultBridge(layout)) await readyBridge(context, defaultBridge(context));
+  for (const network of listUserNetworks(layout)) {
+    await readyBridge(context, bridgeOfNetwork(network));
+  }
 }
 
 function holdsAnAddress(layout: StoreLayout): boolean {
   return listRecords(layout).some(
-    (record) => record.network?.address !== undefined && isLive(refreshState(layout, record)),
+    (record) => addressesOf(record.network).length > 0 && isLive(refreshState(layout, record)),
+  );
+}
+
+/** Whether a running container is on the default bridge. */
+function onDefaultBridge(layout: StoreLayout): boolean {
+  return listRecords(layout).some(
+    (record) =>
+      record.network?.bridge === BRIDGE_NAME &&
+      record.network.address !== undefined &&
+      isLive(refreshState(layout, record)),
   );
 }
 
 /**
- * When an agent stops and no running container is on the bridge, Cove needs neither
- * the bridge nor its table: both go (the next bridge start makes them again).
+ * When an agent stops and no running container is on the default bridge, Cove needs
+ * it no more: it goes, and the table too if no user-defined network is left (the next
+ * start makes them again). A user-defined network's bridge stays until `network rm`.
  */
 export async function retireNetwork(context: EngineContext): Promise<void> {
   const { layout, libc } = context;
-  if (!bridgeWasSetUp(layout) || holdsAnAddress(layout)) return;
-  const bridge = bridgeSettings(layout, []);
-  context.network.bridgeReady = undefined;
-  await removeFirewallTable().catch(() => '');
-  if (interfaceExists(libc, bridge.name)) await deleteBridge(bridge).catch(() => '');
+  const bridge = keptBridgeSettings(layout);
+  if (!bridge && !context.network.tableReady) return; // this store never had a table
+  if (bridge && !onDefaultBridge(layout)) {
+    context.network.bridgesReady.delete(bridge.name);
+    await removeBridgeFromTable(bridge);
+    if (interfaceExists(libc, bridge.name)) await deleteBridge(bridge).catch(() => '');
+  }
+  if (listUserNetworks(layout).length === 0 && !holdsAnAddress(layout)) {
+    context.network.tableReady = undefined;
+    await removeFirewallTable().catch(() => '');
+  }
 }

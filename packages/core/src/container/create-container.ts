@@ -7,10 +7,13 @@ import {
   ContainerSpecSchema,
   effectiveCapabilities,
   joinedContainer,
+  userNetworkOf,
 } from '@cove/shared';
 import { CoveError } from '../errors.js';
 import type { StoredImage } from '../image/image-config.js';
 import { getImage } from '../image/image-store.js';
+import { subnetContains } from '../network/ipv4.js';
+import { findUserNetwork } from '../network/user-networks.js';
 import { grantable } from '../process/capabilities.js';
 import { containerConfinement } from '../security/confinement.js';
 import { containerPaths, type StoreLayout } from '../store/store-layout.js';
@@ -59,6 +62,31 @@ function checkJoinedContainer(layout: StoreLayout, spec: ContainerSpec): void {
 }
 
 /**
+ * The user-defined networks a spec names exist (by name or id; kept by name), and an
+ * `--ip` is inside its network's subnet: both refused now, not at the first start.
+ */
+function resolveUserNetworks(layout: StoreLayout, spec: ContainerSpec): ContainerSpec {
+  const first = spec.network ? userNetworkOf(spec.network) : undefined;
+  const check = (reference: string, ip: string | undefined) => {
+    const network = findUserNetwork(layout, reference);
+    if (ip && !subnetContains(network.subnet, ip)) {
+      throw new CoveError(
+        `--ip ${ip} is outside network ${network.name}'s subnet ${network.subnet}`,
+      );
+    }
+    return network.name;
+  };
+  return {
+    ...spec,
+    ...(first ? { network: check(first, spec.ip) } : {}),
+    moreNetworks: spec.moreNetworks.map((more) => ({
+      ...more,
+      network: check(more.network, more.ip),
+    })),
+  };
+}
+
+/**
  * Makes a container that does not run yet: its name, its writable layer with the /etc
  * files it owns, and its record in state `created`. Anything made before a failure is
  * removed again before the error reaches the caller.
@@ -72,7 +100,10 @@ export async function createContainer(
   }
   // The default is decided now and kept: an agent started with another default later
   // does not move existing containers.
-  const spec = parseSpec({ ...input, network: input.network ?? network.defaultMode });
+  const spec = resolveUserNetworks(
+    layout,
+    parseSpec({ ...input, network: input.network ?? network.defaultMode }),
+  );
   checkJoinedContainer(layout, spec);
   const image = await getImage(layout, spec.image);
   checkVolumeSources(spec);

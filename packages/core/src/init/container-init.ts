@@ -11,7 +11,7 @@ import type { Libc } from '../libc/libc.js';
 import { SyscallError } from '../libc/syscall-error.js';
 import { bringUpLoopback } from '../network/bring-up-interface.js';
 import { configureContainerInterface } from '../network/configure-container-interface.js';
-import { writeHostsEntry } from '../network/hosts-entry.js';
+import { writeHostsEntry, writeResolvConf } from '../network/hosts-entry.js';
 import { joinNetworkNamespace } from '../network/join-network-namespace.js';
 import { explainExecFailure, resolveCommand } from '../process/command.js';
 import { dropPrivileges } from '../process/drop-privileges.js';
@@ -99,9 +99,11 @@ export function containerInit(libc: Libc, spec: InitSpec, engine = silentEngine)
   // Before the terminal is asked for: the engine answers the two in this order.
   if (network.kind === 'bridge') {
     engine.networkAttached();
-    step(libc, { ...interfaceStep, doing: `configuring ${network.interface.name}` }, () =>
-      configureContainerInterface(libc, network.interface),
-    );
+    for (const wanted of network.interfaces) {
+      step(libc, { ...interfaceStep, doing: `configuring ${wanted.name}` }, () =>
+        configureContainerInterface(libc, wanted),
+      );
+    }
   }
   // The container's devpts is mounted now: its terminal can be one of its own.
   if (spec.stdio.kind === 'terminal') {
@@ -113,7 +115,11 @@ export function containerInit(libc: Libc, spec: InitSpec, engine = silentEngine)
     libc.sethostname(spec.hostname),
   );
   if (ownNetwork) step(libc, loopbackStep, () => bringUpLoopback(libc));
-  if (network.kind === 'bridge') writeHostsEntry(spec.hostname, network.interface.address);
+  if (network.kind === 'bridge') {
+    const [first] = network.interfaces;
+    if (first) writeHostsEntry(spec.hostname, first.address);
+    if (network.resolver) writeResolvConf(network.resolver);
+  }
 
   // From here on every path is the container's: the host's tree is gone.
   const user = resolveUser(spec.user, spec.imageName);

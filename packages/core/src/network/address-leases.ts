@@ -5,12 +5,13 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { CoveError } from '../errors.js';
 import type { StoreLayout } from '../store/store-layout.js';
-import { formatIpv4, leasableRange, parseSubnet } from './ipv4.js';
+import { formatIpv4, leasableRange, parseIpv4, parseSubnet } from './ipv4.js';
 
 /**
  * IPAM as CNI's host-local does it: one file per address taken, named after it and
@@ -19,30 +20,84 @@ import { formatIpv4, leasableRange, parseSubnet } from './ipv4.js';
  */
 const leasesDir = (layout: StoreLayout) => join(layout.network, 'leases');
 
-/** Takes the first free address of `subnet` for container `id`. */
-export function leaseAddress(layout: StoreLayout, subnet: string, id: string): string {
+/** Creates the lease file of `address` for `id`; false if another holds it. */
+function tryLease(dir: string, address: string, id: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(join(dir, address), 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, id);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/**
+ * Takes the first free address of `subnet` for container `id` (one lease directory
+ * serves every network: their subnets never overlap). A gateway other than the
+ * subnet's first address (`--gateway`) is skipped.
+ */
+export function leaseAddress(
+  layout: StoreLayout,
+  subnet: string,
+  id: string,
+  gateway?: string,
+): string {
   const dir = leasesDir(layout);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const taken = new Set(readdirSync(dir));
+  if (gateway) taken.add(gateway);
   const { first, last } = leasableRange(parseSubnet(subnet));
   for (let candidate = first; candidate <= last; candidate++) {
     const address = formatIpv4(candidate);
     if (taken.has(address)) continue;
-    let fd: number;
-    try {
-      fd = openSync(join(dir, address), 'wx', 0o600);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue; // taken meanwhile
-      throw error;
-    }
-    try {
-      writeSync(fd, id);
-    } finally {
-      closeSync(fd);
-    }
-    return address;
+    if (tryLease(dir, address, id)) return address;
   }
-  throw new CoveError(`no free address is left in the bridge subnet ${subnet}`);
+  throw new CoveError(`no free address is left in the subnet ${subnet}`);
+}
+
+/** Takes `address` (`--ip`) for container `id`: it must be a free host address of `subnet`. */
+export function leaseChosenAddress(
+  layout: StoreLayout,
+  network: { name: string; subnet: string; gateway: string },
+  address: string,
+  id: string,
+): string {
+  const { first, last } = leasableRange(parseSubnet(network.subnet));
+  const wanted = parseIpv4(address);
+  const firstHost = first - 1; // leasable when --gateway put the gateway elsewhere
+  if (wanted < firstHost || wanted > last || address === network.gateway) {
+    throw new CoveError(
+      `--ip ${address} is not a free host address of network ${network.name} (${network.subnet}, gateway ${network.gateway})`,
+    );
+  }
+  const dir = leasesDir(layout);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (!tryLease(dir, address, id)) {
+    let holder = 'another container';
+    try {
+      holder = `container ${readFileSync(join(dir, address), 'utf8').slice(0, 12)}`;
+    } catch {}
+    throw new CoveError(`--ip ${address} on network ${network.name} is taken by ${holder}`);
+  }
+  return address;
+}
+
+/**
+ * When a lease was last taken or given back (the lease directory's mtime, 0 before the
+ * first): a reader of the leases knows from one stat(2) whether to read them again.
+ */
+export function leasesChangedAt(layout: StoreLayout): number {
+  try {
+    return statSync(leasesDir(layout)).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
 
 /** Every lease: address → the id of the container holding it. */

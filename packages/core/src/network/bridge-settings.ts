@@ -15,12 +15,17 @@ import {
 
 export const BRIDGE_NAME = 'cove0';
 
-/** The bridge every `bridge` container joins: its subnet and its own address (the gateway). */
+/**
+ * A bridge Cove's containers join: the default one every `bridge` container joins, or a
+ * user-defined network's. Its subnet and its own address (the gateway).
+ */
 export interface BridgeSettings {
   name: string;
   subnet: string;
   gateway: string;
   prefixLength: number;
+  /** `--internal`: its containers reach each other and the gateway, nothing else. */
+  internal?: boolean;
 }
 
 /** podman's 10.88.0.0/16 first, then its neighbours: the first no host route overlaps. */
@@ -111,6 +116,15 @@ function keep(layout: StoreLayout, settings: BridgeSettings): BridgeSettings {
   mkdirSync(layout.network, { recursive: true, mode: 0o700 });
   writeFileAtomic(settingsPath(layout), `${JSON.stringify(settings, null, 2)}\n`);
   return settings;
+}
+
+/** The default bridge's settings if it was ever set up from this store. */
+export function keptBridgeSettings(layout: StoreLayout): BridgeSettings | undefined {
+  try {
+    return JSON.parse(readFileSync(settingsPath(layout), 'utf8')) as BridgeSettings;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether a bridge was ever set up from this store: only then is there a table to restore. */

@@ -17,6 +17,8 @@ export interface ContainerInterface {
   address: string;
   prefixLength: number;
   gateway: string;
+  /** Whether the gateway is the way out (the first network's, unless it is internal). */
+  defaultRoute: boolean;
 }
 
 /** struct sockaddr_in: the family, a port of 0, then the address in network order. */
@@ -39,6 +41,7 @@ export function configureContainerInterface(libc: Libc, wanted: ContainerInterfa
     libc.ioctl(socket, SIOCSIFNETMASK, buffer, name);
   });
   bringUpInterface(libc, name);
+  if (!wanted.defaultRoute) return;
   withInterfaceRequest(libc, name, ({ socket }) => {
     // struct rtentry (x86-64): rt_dst at 8, rt_gateway at 24, rt_genmask at 40, rt_flags
     // at 56; 120 bytes. A destination and mask of zero make it the default route.

@@ -6,13 +6,20 @@ import { interfaceIndex } from './host-bridge.js';
 import { withRouteNetlink } from './rtnetlink.js';
 import { hairpinMessage, newVethMessage } from './rtnetlink-message.js';
 
-/** The host end's name: `veth` and the id's start, within IFNAMSIZ's 15 characters. */
-export function hostInterfaceName(id: string): string {
-  return `veth${id.slice(0, 11)}`;
+/**
+ * The host end's name: `veth` and the id's start, within IFNAMSIZ's 15 characters. The
+ * ends of a container's further networks (eth1, eth2...) end in a letter past `f`, which
+ * no id's start can.
+ */
+export function hostInterfaceName(id: string, index = 0): string {
+  if (index === 0) return `veth${id.slice(0, 11)}`;
+  return `veth${id.slice(0, 10)}${String.fromCharCode('f'.charCodeAt(0) + index)}`;
 }
 
 export interface VethPlan {
   hostInterface: string;
+  /** The container's end: eth0, or eth1... for its further networks. */
+  peerName?: string;
   mac: string;
   mtu: number;
 }
@@ -30,7 +37,7 @@ export function attachVeth(
   initPid: number,
   plan: VethPlan,
 ): void {
-  const { hostInterface, mac, mtu } = plan;
+  const { hostInterface, mac, mtu, peerName = 'eth0' } = plan;
   withContext(`connecting the container to ${bridge.name}`, () => {
     const bridgeIndex = interfaceIndex(libc, bridge.name);
     try {
@@ -41,13 +48,13 @@ export function attachVeth(
               hostName: hostInterface,
               mtu,
               bridgeIndex,
-              peerName: 'eth0',
+              peerName,
               peerMac: mac,
               peerNamespacePid: initPid,
             },
             nextSequence(),
           ),
-          `veth ${hostInterface} with eth0 in the namespace of PID ${initPid}`,
+          `veth ${hostInterface} with ${peerName} in the namespace of PID ${initPid}`,
         );
         request(
           hairpinMessage(interfaceIndex(libc, hostInterface), nextSequence()),

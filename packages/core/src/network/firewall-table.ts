@@ -14,8 +14,13 @@ export interface PortForward extends PublishedPort {
   address: string;
 }
 
-function tableScript(bridge: BridgeSettings): string {
-  const { name, subnet } = bridge;
+/**
+ * The table's rules, the same for any number of bridges: which bridges there are is in
+ * sets (every bridge; those whose containers may reach out; each bridge paired with
+ * itself; their subnets), so a network created or removed adds or deletes elements,
+ * never rules.
+ */
+function tableScript(): string {
   const maps = ['tcp', 'udp'].flatMap((protocol) => [
     `  map ${protocol}_ports { type inet_service : ipv4_addr . inet_service; }`,
     `  map ${protocol}_ports_at { type ipv4_addr . inet_service : ipv4_addr . inet_service; }`,
@@ -26,6 +31,11 @@ function tableScript(bridge: BridgeSettings): string {
   ]);
   return [
     `table ${TABLE} {`,
+    '  set bridges { type ifname; }',
+    '  set outbound { type ifname; }',
+    '  set same_bridge { type ifname . ifname; }',
+    '  set subnets { type ipv4_addr; flags interval; }',
+    '  set outbound_subnets { type ipv4_addr; flags interval; }',
     ...maps,
     '  chain published {',
     ...dnat,
@@ -42,22 +52,66 @@ function tableScript(bridge: BridgeSettings): string {
     '  }',
     '  chain postrouting {',
     '    type nat hook postrouting priority 100; policy accept;',
+    // Matched by source address, not input interface: a packet a container sends to its
+    // own published port has none here (bridge netfilter), and must still be masqueraded.
     // Containers reach the world under the host's address (seed 004's MASQUERADE)...
-    `    ip saddr ${subnet} oifname != "${name}" masquerade`,
+    '    ip saddr @outbound_subnets oifname != @bridges masquerade',
     // ...the host's 127.0.0.1 reaches a container under the gateway's (route_localnet)...
-    `    oifname "${name}" ip saddr 127.0.0.0/8 masquerade`,
+    '    oifname @bridges ip saddr 127.0.0.0/8 masquerade',
     // ...and a container reaching a published port, its own included (hairpin), gets the
     // answer back through the host, not straight from the other end.
-    `    oifname "${name}" ip saddr ${subnet} ct status dnat masquerade`,
+    '    oifname @bridges ip saddr @subnets ct status dnat masquerade',
     '  }',
     '  chain forward {',
     '    type filter hook forward priority 0; policy accept;',
     '    ct state established,related accept',
-    `    iifname "${name}" accept`,
-    `    oifname "${name}" ct status dnat accept`,
+    '    iifname @bridges jump from_container',
+    '    oifname @bridges jump to_container',
+    '  }',
+    // Leaving a container's bridge: its own network, yes; out of an internal one, no; a
+    // published port on a network that publishes, yes; another network, no; the world, yes.
+    '  chain from_container {',
+    '    iifname . oifname @same_bridge accept',
+    '    iifname != @outbound drop',
+    '    oifname @outbound ct status dnat accept',
+    '    oifname @bridges drop',
+    '    accept',
+    '  }',
+    // Entering one from outside: never into an internal network.
+    '  chain to_container {',
+    '    oifname != @outbound drop',
     '  }',
     '}',
   ].join('\n');
+}
+
+/** The elements that make `bridge` one of the table's bridges. */
+function bridgeElements(bridge: BridgeSettings): string[] {
+  const name = JSON.stringify(bridge.name);
+  return [
+    `element ${TABLE} bridges { ${name} }`,
+    `element ${TABLE} same_bridge { ${name} . ${name} }`,
+    `element ${TABLE} subnets { ${bridge.subnet} }`,
+    ...(bridge.internal
+      ? []
+      : [
+          `element ${TABLE} outbound { ${name} }`,
+          `element ${TABLE} outbound_subnets { ${bridge.subnet} }`,
+        ]),
+  ];
+}
+
+/** Adds a bridge to the table (again is harmless: `add` of an element there is a no-op). */
+export function addBridgeToTable(bridge: BridgeSettings): Promise<string> {
+  const lines = bridgeElements(bridge).map((element) => `add ${element}`);
+  return runNetworkTool('nft', ['-f', '-'], `${lines.join('\n')}\n`);
+}
+
+/** Takes a bridge out of the table; one already gone is not an error. */
+export async function removeBridgeFromTable(bridge: BridgeSettings): Promise<void> {
+  for (const element of bridgeElements(bridge)) {
+    await runNetworkTool('nft', ['-f', '-'], `delete ${element}\n`).catch(() => '');
+  }
 }
 
 function element(forward: PortForward): { map: string; text: string } {
@@ -71,19 +125,25 @@ function element(forward: PortForward): { map: string; text: string } {
 }
 
 /**
- * Writes the table anew with these ports, in one transaction: at an agent's start (a
- * firewall reload may have flushed it, a crash may have left stale ports) and at the
- * bridge's first use.
+ * Writes the table anew with these bridges and ports, in one transaction: at an agent's
+ * start (a firewall reload may have flushed it, a crash may have left stale ports) and
+ * at the first bridge's use.
  */
 export function applyFirewallTable(
-  bridge: BridgeSettings,
+  bridges: BridgeSettings[],
   forwards: PortForward[],
 ): Promise<string> {
   const elements = forwards.map((forward) => {
     const { map, text } = element(forward);
     return `add element ${TABLE} ${map} { ${text} }`;
   });
-  const script = [`table ${TABLE} {}`, `delete table ${TABLE}`, tableScript(bridge), ...elements];
+  const script = [
+    `table ${TABLE} {}`,
+    `delete table ${TABLE}`,
+    tableScript(),
+    ...bridges.flatMap(bridgeElements).map((element) => `add ${element}`),
+    ...elements,
+  ];
   return runNetworkTool('nft', ['-f', '-'], `${script.join('\n')}\n`);
 }
 

@@ -50,6 +50,12 @@ export function subnetsOverlap(a: Subnet, b: Subnet): boolean {
   return (a.network & mask) >>> 0 === (b.network & mask) >>> 0;
 }
 
+/** Whether `address` is inside the subnet written `subnet`. */
+export function subnetContains(subnet: string, address: string): boolean {
+  const parsed = parseSubnet(subnet);
+  return subnetsOverlap(parsed, { network: parseIpv4(address), prefixLength: 32 });
+}
+
 /** The gateway (the bridge's own address) is the subnet's first host. */
 export function gatewayOf(subnet: Subnet): number {
   return subnet.network + 1;

@@ -1,5 +1,4 @@
 import type { NetworkMode } from '@cove/shared';
-import type { BridgeSettings } from './bridge-settings.js';
 
 /** An engine's network choices, and what it learned about the host's side once. */
 export interface NetworkContext {
@@ -8,8 +7,12 @@ export interface NetworkContext {
   /** `--bridge-subnet`: replaces the subnet kept in the store. */
   bridgeSubnet?: string;
   /**
-   * The bridge, checked or made by this engine, with its sysctls and firewall table; one
-   * promise, so starts that run at once make it once.
+   * Cove's firewall table, written anew once per engine with every bridge and running
+   * port; one promise, so starts that run at once write it once.
    */
-  bridgeReady?: Promise<BridgeSettings>;
+  tableReady?: Promise<void>;
+  /** Each bridge, checked or made with its sysctls once per engine, by name. */
+  bridgesReady: Map<string, Promise<void>>;
+  /** Network creates and removes, one at a time: each subnet is chosen against the others. */
+  changes: Promise<unknown>;
 }

@@ -1,15 +1,16 @@
 import { spawn } from 'node:child_process';
 import { CoveError } from '../errors.js';
 
-/** Where the engine looks for iproute2's `ip`, nftables' `nft` and `conntrack`. */
+/** Where the engine looks for iproute2's `ip`, nftables' `nft`, `conntrack` and `nsenter`. */
 const searchPath = '/usr/sbin:/sbin:/usr/bin:/bin';
 
-type NetworkTool = 'ip' | 'nft' | 'conntrack';
+type NetworkTool = 'ip' | 'nft' | 'conntrack' | 'nsenter';
 
 const packageOf: Record<NetworkTool, string> = {
   ip: 'iproute2',
   nft: 'nftables',
   conntrack: 'conntrack',
+  nsenter: 'util-linux',
 };
 
 /**

@@ -7,6 +7,7 @@ import type { NetworkMode } from '@cove/shared';
 import { startAgent } from '../../server/agent.js';
 import { createLogger, type Logger } from '../../server/log.js';
 import { isLoopbackHost } from '../../server/loopback-host.js';
+import { parseUpstream } from '../../server/names/upstream-resolvers.js';
 import { certificateNames, loadOrMakeCertificate } from '../../server/tls/agent-certificate.js';
 import { readTlsFiles, type TlsCredentials } from '../../server/tls/tls-credentials.js';
 import { CliError } from '../cli-error.js';
@@ -43,6 +44,10 @@ Options:
       --bridge-subnet CIDR   The subnet of the bridge cove0 (default: the first of
                              10.88.0.0/16, 10.89.0.0/16... no host route overlaps),
                              kept in the store; changes only while no container is on it
+      --dns-upstream IP[:PORT]
+                             Where Cove's DNS on user-defined networks forwards the
+                             names it does not own (repeatable; default: the host's
+                             /etc/resolv.conf nameservers)
       --no-trace             Record no start's steps and calls (cove trace, the
                              dashboard's Start tab); a start then skips the recording`;
 
@@ -155,6 +160,7 @@ export async function agent(root: string, args: string[]): Promise<number> {
     { long: 'default-network', value: true },
     { long: 'no-trace' },
     { long: 'bridge-subnet', value: true },
+    { long: 'dns-upstream', value: true, repeatable: true },
     { long: 'root', value: true },
     { long: 'help' },
   ]);
@@ -169,6 +175,13 @@ export async function agent(root: string, args: string[]): Promise<number> {
   const allowedOrigins = [...new Set((flags.get('allow-origin') ?? []).map(parseAllowedOrigin))];
   const defaultNetwork = parseDefaultNetwork(flags.get('default-network')?.at(-1));
   const bridgeSubnet = flags.get('bridge-subnet')?.at(-1);
+  const dnsUpstreams = flags.get('dns-upstream')?.map((text) => {
+    try {
+      return parseUpstream(text);
+    } catch (error) {
+      throw new CliError(`cove agent: --dns-upstream: ${(error as Error).message}`);
+    }
+  });
   const log = createLogger();
   // The OOM killer takes a container before the agent (a container's processes set theirs
   // back to 0). Going below 0 needs CAP_SYS_RESOURCE, which some hosts' root lacks.
@@ -217,6 +230,7 @@ export async function agent(root: string, args: string[]): Promise<number> {
     defaultNetwork,
     trace: !flags.has('no-trace'),
     bridgeSubnet,
+    dnsUpstreams,
   });
   if (running.tokenCreated) {
     console.log(`A new agent token is in ${root}/agent.token (shown once):\n  ${running.token}`);

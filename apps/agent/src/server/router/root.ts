@@ -1,6 +1,7 @@
 import { router } from '../trpc/trpc.js';
 import { containersRouter } from './containers.js';
 import { imagesRouter } from './images.js';
+import { networksRouter } from './networks.js';
 import { statsRouter } from './stats.js';
 import { systemRouter } from './system.js';
 import { terminalsRouter } from './terminals.js';
@@ -10,6 +11,7 @@ export const appRouter = router({
   containers: containersRouter,
   stats: statsRouter,
   images: imagesRouter,
+  networks: networksRouter,
   terminals: terminalsRouter,
 });
 

@@ -1,6 +1,7 @@
 import type { Engine } from '@cove/core';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../log.js';
+import type { NameService } from '../names/name-service.js';
 import type { StdinRegistry } from '../processes/stdin-registry.js';
 import type { StatsSampler } from '../stats/stats-sampler.js';
 import type { StoreUsage } from '../stats/store-usage.js';
@@ -14,6 +15,8 @@ export interface AgentContext {
   storeUsage: StoreUsage;
   events: EventBus;
   terminals: TerminalManager;
+  /** Cove's DNS on each user-defined network. */
+  names: NameService;
   /** Inputs of processes started with their stdin attached. */
   stdin: StdinRegistry;
   log: Logger;
