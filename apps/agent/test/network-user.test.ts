@@ -138,6 +138,29 @@ test('containers on a network reach each other by name, alias and domain; a reve
   assert.match(resolv.stdout, /^search cove\.internal\nnameserver 10\.89\.0\.1\n$/);
 });
 
+test('a name resolves as soon as its container runs, and no longer once it stops', () => {
+  const started = net.cove([
+    'run',
+    '-d',
+    '--name',
+    'brief',
+    '--network',
+    'app',
+    'netlab',
+    'sleep',
+    '1000',
+  ]);
+  assert.equal(started.code, 0, started.stderr);
+  const [record] = JSON.parse(net.cove(['inspect', 'brief']).stdout);
+  const address = new RegExp(record.network.address.replaceAll('.', '\\.'));
+  assert.match(runOn('app', ['busybox', 'nslookup', 'brief']).stdout, address);
+  assert.equal(net.cove(['stop', '-t', '0', 'brief']).code, 0);
+  const after = runOn('app', ['sh', '-c', 'busybox nslookup brief; echo "exit $?"']);
+  assert.doesNotMatch(after.stdout, address);
+  assert.match(after.stdout, /NXDOMAIN|can't find/i);
+  assert.equal(net.cove(['rm', 'brief']).code, 0);
+});
+
 test('a container on another network can neither resolve nor reach them', () => {
   const [record] = JSON.parse(net.cove(['inspect', 'web']).stdout);
   const lookup = runOn('other', ['sh', '-c', 'busybox nslookup web; echo "exit $?"']);
@@ -275,6 +298,10 @@ test('bad container network input is refused with one line and leaves no contain
 test('after an agent SIGKILL and restart, names and reachability come back', async () => {
   await net.stopAgent('SIGKILL');
   await net.startAgent(agentArgs);
+  const [app] = JSON.parse(net.cove(['network', 'inspect', 'app']).stdout);
+  const web = app.members.find((member: { name: string }) => member.name === 'web');
+  assert.match(web?.address ?? '', /^10\.89\.0\.\d+$/, 'the network still lists web, running');
+  assert.deepEqual(web?.aliases, ['www']);
   assert.match(runOn('app', wget('http://web/')).stdout, /hello-app/);
   assert.match(runOn('closed', wget('http://vault/')).stdout, /hello-vault/);
   assert.notEqual(runOn('closed', wget(`http://${lab.internet}:8000/`)).code, 0);

@@ -7,10 +7,40 @@ export const DnsLabelSchema = z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[
     'an alias is a DNS label: 1 to 63 letters, digits or "-", not starting or ending with "-"',
 });
 
-/** `A.B.C.D/N` with nothing set past the prefix. */
-export const SubnetSchema = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, {
-  message: 'a subnet is A.B.C.D/N, e.g. 10.89.5.0/24',
-});
+/** The 32-bit value of `A.B.C.D`, or undefined when an octet is past 255. */
+function addressValue(text: string): number | undefined {
+  const octets = text.split('.').map(Number);
+  if (octets.some((octet) => octet > 255)) return undefined;
+  return octets.reduce((value, octet) => value * 256 + octet, 0);
+}
+
+const subnetShape = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+
+/** `A.B.C.D/N`, /8 to /30, with nothing set past the prefix: checked as it is typed. */
+export const SubnetSchema = z
+  .string()
+  .regex(subnetShape, { message: 'a subnet is A.B.C.D/N, e.g. 10.89.5.0/24' })
+  .superRefine((text, context) => {
+    if (!subnetShape.test(text)) return; // the regex has said so
+    const [address = '', prefix = ''] = text.split('/');
+    const value = addressValue(address);
+    const length = Number(prefix);
+    if (value === undefined) {
+      context.addIssue({ code: 'custom', message: `"${address}" is not an IPv4 address` });
+    } else if (length < 8 || length > 30) {
+      context.addIssue({ code: 'custom', message: 'a subnet is a /8 to a /30' });
+    } else {
+      const size = 2 ** (32 - length);
+      const network = value - (value % size);
+      if (network !== value) {
+        const dotted = [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256);
+        context.addIssue({
+          code: 'custom',
+          message: `host bits are set (did you mean ${dotted.join('.')}/${length}?)`,
+        });
+      }
+    }
+  });
 
 /** `cove network create`'s request. */
 export const NetworkCreateSchema = z.object({

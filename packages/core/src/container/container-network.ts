@@ -138,17 +138,23 @@ export function readyBridge(context: EngineContext, bridge: BridgeSettings): Pro
   return ready;
 }
 
-/** The default bridge's settings: kept in the store, or chosen now clear of every network. */
+/**
+ * The default bridge's settings: kept in the store, or chosen now clear of every
+ * network; read once per engine.
+ */
 function defaultBridge(context: EngineContext): BridgeSettings {
-  const networks = listUserNetworks(context.layout).map((network) => ({
-    interfaceName: network.bridge,
-    destination: parseSubnet(network.subnet),
+  const { layout, network } = context;
+  if (network.defaultBridge) return network.defaultBridge;
+  const networks = listUserNetworks(layout).map((each) => ({
+    interfaceName: each.bridge,
+    destination: parseSubnet(each.subnet),
   }));
-  return bridgeSettings(
-    context.layout,
+  network.defaultBridge = bridgeSettings(
+    layout,
     [...readHostRoutes(), ...networks],
-    context.network.bridgeSubnet,
+    network.bridgeSubnet,
   );
+  return network.defaultBridge;
 }
 
 function runningForwards(layout: StoreLayout): PortForward[] {
@@ -440,6 +446,7 @@ export async function retireNetwork(context: EngineContext): Promise<void> {
   if (!bridge && !context.network.tableReady) return; // this store never had a table
   if (bridge && !onDefaultBridge(layout)) {
     context.network.bridgesReady.delete(bridge.name);
+    context.network.defaultBridge = undefined;
     await removeBridgeFromTable(bridge);
     if (interfaceExists(libc, bridge.name)) await deleteBridge(bridge).catch(() => '');
   }

@@ -1,4 +1,5 @@
 import type { NetworkMode } from '@cove/shared';
+import type { BridgeSettings } from './bridge-settings.js';
 
 /** An engine's network choices, and what it learned about the host's side once. */
 export interface NetworkContext {
@@ -6,6 +7,8 @@ export interface NetworkContext {
   defaultMode: NetworkMode;
   /** `--bridge-subnet`: replaces the subnet kept in the store. */
   bridgeSubnet?: string;
+  /** The default bridge's settings, once this engine has read or chosen them. */
+  defaultBridge?: BridgeSettings;
   /**
    * Cove's firewall table, written anew once per engine with every bridge and running
    * port; one promise, so starts that run at once write it once.
