@@ -18,6 +18,8 @@ export interface ContainerRecord {
     readOnly?: boolean;
     tmpfs?: Array<{ target: string; options: string[] }>;
     network?: string;
+    /** The user-defined networks it joined beside its first (`network connect`). */
+    moreNetworks?: Array<{ network: string }>;
     ports?: Array<{ hostIp?: string; hostPort?: number; containerPort: number; protocol: string }>;
   };
   /** Where it is on its network while it runs. */
@@ -39,6 +41,11 @@ export interface ContainerRecord {
 
 export interface ContainerSummary {
   record: ContainerRecord;
+}
+
+/** The part of a network's summary the tests read. */
+export interface NetworkSummary {
+  name: string;
 }
 
 export function createAgentApi(url: string, token: string) {
@@ -77,6 +84,12 @@ export function createAgentApi(url: string, token: string) {
     unpause: (id: string) => call<ContainerRecord>('containers.unpause', { id }, 'POST'),
     removeContainer: (id: string) =>
       call<{ id: string }>('containers.remove', { id, force: true }, 'POST'),
+    listNetworks: () => call<NetworkSummary[]>('networks.list', undefined, 'GET'),
+    /** Refused while a container is on the network. */
+    removeNetwork: (name: string) =>
+      call<{ id: string; name: string }>('networks.remove', { id: name }, 'POST'),
+    disconnect: (network: string, container: string) =>
+      call<ContainerRecord>('networks.disconnect', { network, container }, 'POST'),
     /** The container's record, or null when the agent knows no container by that name. */
     async find(name: string): Promise<ContainerRecord | null> {
       const all = await call<ContainerSummary[]>('containers.list', undefined, 'GET');

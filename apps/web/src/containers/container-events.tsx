@@ -13,8 +13,9 @@ const ContainerEventsContext = createContext<((listener: Listener) => () => void
 
 /**
  * One live feed of every container's events for the whole dashboard: it refreshes the
- * lists and records the agent keeps, feeds the graphs' OOM and restart marks, and tells
- * the user about an OOM kill wherever they are.
+ * lists and records the agent keeps (containers, terminals, the networks' members),
+ * feeds the graphs' OOM and restart marks, and tells the user about an OOM kill
+ * wherever they are.
  */
 export function ContainerEventsProvider({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
@@ -28,6 +29,9 @@ export function ContainerEventsProvider({ children }: { children: ReactNode }) {
         queryClient.invalidateQueries(trpc.containers.list.queryFilter());
         queryClient.invalidateQueries(trpc.containers.inspect.queryFilter());
         queryClient.invalidateQueries(trpc.terminals.list.queryFilter());
+        // Who is on which network, and at which address, changes with every start, end,
+        // connect and disconnect.
+        queryClient.invalidateQueries(trpc.networks.list.queryFilter());
         if (event.type === 'started') {
           queryClient.invalidateQueries(trpc.containers.trace.queryFilter());
           queryClient.invalidateQueries(trpc.containers.failedStarts.queryFilter());

@@ -1,3 +1,4 @@
+import { splitAliases } from '~/networks/network-aliases';
 import { capabilityNames } from './capability-names';
 import type { CreateFormValues } from './form-values';
 import { portFlag } from './port-flag';
@@ -37,9 +38,14 @@ export function coveRunCommand(values: CreateFormValues): string {
   // The bridge is the default, as in Docker: only the other modes are spelled out.
   if (values.network === 'container') {
     args.push('--network', `container:${values.networkContainer.trim() || 'NAME'}`);
+  } else if (values.network === 'user') {
+    args.push('--network', values.userNetwork);
+    for (const alias of splitAliases(values.networkAliases)) args.push('--network-alias', alias);
+    flag('--ip', values.networkIp);
   } else if (values.network !== 'bridge') {
     args.push('--network', values.network);
-  } else {
+  }
+  if (values.network === 'bridge' || values.network === 'user') {
     for (const row of values.ports) if (row.containerPort.trim()) args.push('-p', portFlag(row));
     if (values.publishAll) args.push('-P');
   }

@@ -43,6 +43,8 @@ const fieldOrder: ErrorField[] = [
   'devices',
   'oomScoreAdj',
   'networkContainer',
+  'networkIp',
+  'networkAliases',
   'ports',
   'restart',
   'restartRetries',

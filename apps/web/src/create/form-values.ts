@@ -26,9 +26,17 @@ export interface CreateFormValues {
   devices: string;
   oomScoreAdj: string;
   readOnly: boolean;
-  /** `--network`: the mode, and for `container` the container whose network it joins. */
-  network: 'bridge' | 'none' | 'host' | 'container';
+  /**
+   * `--network`: the mode; for `container` the container whose network it joins, for
+   * `user` the user-defined network it is on.
+   */
+  network: 'bridge' | 'none' | 'host' | 'container' | 'user';
   networkContainer: string;
+  userNetwork: string;
+  /** `--network-alias` on a user-defined network: names separated by commas or spaces. */
+  networkAliases: string;
+  /** `--ip` on a user-defined network; empty takes a free address. */
+  networkIp: string;
   /** The published ports, one row each, as `-p HOSTPORT:CONTAINERPORT/PROTOCOL`. */
   ports: PortRow[];
   /** `-P`: every port the image exposes, each on a free host port. */
@@ -82,6 +90,9 @@ export const initialFormValues: CreateFormValues = {
   readOnly: false,
   network: 'bridge',
   networkContainer: '',
+  userNetwork: '',
+  networkAliases: '',
+  networkIp: '',
   ports: [],
   publishAll: false,
   restart: 'no',

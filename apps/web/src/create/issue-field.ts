@@ -1,3 +1,4 @@
+import { aliasIssueMessage } from '~/networks/network-aliases';
 import type { ErrorField, TextField } from './form-values';
 
 const limitFields: Record<string, TextField> = {
@@ -24,6 +25,8 @@ const topFields: Record<string, ErrorField> = {
   devices: 'devices',
   oomScoreAdj: 'oomScoreAdj',
   network: 'networkContainer',
+  networkAliases: 'networkAliases',
+  ip: 'networkIp',
   ports: 'ports',
 };
 
@@ -38,13 +41,16 @@ export interface PathIssue {
 /**
  * Which form field a schema issue belongs to, and its message as the field shows it. The
  * spec's lists are one line per entry in the form, so their issues name the line; the
- * ports are rows of the ports editor.
+ * ports are rows of the ports editor, and the aliases words of one field.
  */
 export function fieldForIssue(issue: PathIssue): { field: ErrorField | 'form'; message: string } {
   const [first, second, third] = issue.path;
   if (first === 'ports' && typeof second === 'number') {
     const part = typeof third === 'string' ? `${third} ` : '';
     return { field: 'ports', message: `row ${second + 1}: ${part}${issue.message}` };
+  }
+  if (first === 'networkAliases' && typeof second === 'number') {
+    return { field: 'networkAliases', message: aliasIssueMessage(second, issue.message) };
   }
   if (first === 'limits' && typeof second === 'string' && limitFields[second]) {
     return { field: limitFields[second], message: issue.message };

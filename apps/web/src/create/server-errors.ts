@@ -5,7 +5,8 @@ import { fieldForIssue, type PathIssue } from './issue-field';
 /**
  * Places the agent's answer to a create next to the field it is about. Schema issues
  * arrive as JSON in the message, with paths below `spec`; a name clash or a missing
- * image is named by the code; anything else becomes the form's banner.
+ * image is named by the code, a refused `--ip` by its flag; anything else becomes the
+ * form's banner.
  */
 export function serverErrorFields(error: unknown): FieldErrors {
   const code = trpcErrorCode(error);
@@ -22,6 +23,7 @@ export function serverErrorFields(error: unknown): FieldErrors {
       return errors;
     }
   }
+  if (/^--ip\b/.test(message)) return { networkIp: message };
   if (code === 'CONFLICT' && /name/i.test(message)) return { name: message };
   if (code === 'NOT_FOUND' && /image/i.test(message)) return { image: message };
   return { form: message };

@@ -13,6 +13,7 @@ import {
   type TmpfsMount,
   type Volume,
 } from '@cove/shared';
+import { splitAliases } from '~/networks/network-aliases';
 import { capabilityNames } from './capability-names';
 import type { CreateFormValues, FieldErrors, PortRow } from './form-values';
 import { fieldForIssue } from './issue-field';
@@ -52,6 +53,8 @@ export function specFromForm(values: CreateFormValues): SpecResult {
   const devices = parseLines(values.devices, parseDevice, 'devices', errors);
   const ports = portMappings(values.ports, errors);
   const network = networkMode(values, errors);
+  const onUserNetwork = values.network === 'user';
+  const publishes = values.network === 'bridge' || onUserNetwork;
   const oomScoreAdj = signedNumber(values.oomScoreAdj, errors);
 
   const pids = wholeNumber(values.pids, 'pids', errors, 'a number of processes, like 64');
@@ -77,10 +80,13 @@ export function specFromForm(values: CreateFormValues): SpecResult {
     devices,
     oomScoreAdj,
     network,
-    // Ports are published on the bridge only: with another mode the fields are hidden,
+    // Aliases and an address are a user-defined network's, and ports are published on a
+    // bridge (Cove's or a user-defined one): with another mode their fields are hidden,
     // and what they held is not sent.
-    ports: network === 'bridge' ? ports : [],
-    publishAll: network === 'bridge' && values.publishAll,
+    networkAliases: onUserNetwork ? splitAliases(values.networkAliases) : [],
+    ip: onUserNetwork ? text(values.networkIp) : undefined,
+    ports: publishes ? ports : [],
+    publishAll: publishes && values.publishAll,
     limits: {
       memory: text(values.memory),
       memorySwap: text(values.memorySwap),
@@ -157,6 +163,7 @@ function portMappings(rows: readonly PortRow[], errors: FieldErrors): PortMappin
 
 /** The form's network choice as the spec's mode; `container` needs the name it joins. */
 function networkMode(values: CreateFormValues, errors: FieldErrors): NetworkMode {
+  if (values.network === 'user') return values.userNetwork;
   if (values.network !== 'container') return values.network;
   const name = values.networkContainer.trim();
   if (!name) errors.networkContainer = 'name the container whose network this one joins';

@@ -11,6 +11,7 @@ import { CopyButton } from '~/ui/copy-button';
 import { useNow } from '~/ui/use-now';
 import { Fact } from './fact';
 import { NetworkCard } from './network-card';
+import { NetworksCard } from './networks-card';
 import styles from './overview-panel.module.css';
 import { SecurityCard } from './security-card';
 
@@ -138,6 +139,8 @@ export function OverviewPanel({ record }: { record: ContainerRecord }) {
         </section>
 
         <NetworkCard record={record} />
+
+        <NetworksCard record={record} />
 
         <SecurityCard record={record} />
 

@@ -7,7 +7,7 @@ import type { ComponentType } from 'react';
 import { useTRPC } from '~/api/trpc';
 import { ThemeToggle } from '~/theme/theme-toggle';
 import { CoveLogo } from '~/ui/cove-logo';
-import { ContainersIcon, HostIcon, ImagesIcon, PlusIcon } from '~/ui/icons';
+import { ContainersIcon, HostIcon, ImagesIcon, NetworksIcon, PlusIcon } from '~/ui/icons';
 import { ConnectionStatus } from './connection-status';
 import styles from './sidebar.module.css';
 import { SignOutButton } from './sign-out-button';
@@ -24,6 +24,7 @@ const navItems: NavItem[] = [
   { href: '/', label: 'Containers', icon: ContainersIcon, also: ['/container', '/starts'] },
   { href: '/create', label: 'Create', icon: PlusIcon },
   { href: '/images', label: 'Images', icon: ImagesIcon },
+  { href: '/networks', label: 'Networks', icon: NetworksIcon },
   { href: '/host', label: 'Host', icon: HostIcon },
 ];
 

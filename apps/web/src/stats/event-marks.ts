@@ -35,6 +35,11 @@ export function marksFromEvents(events: readonly ContainerEvent[]): EventMark[] 
       case 'started':
         marks.push({ x, kind: 'start', label: '', description: `Started at ${at}` });
         break;
+      // No mark: the network graph counts the first interface (eth0), which joining or
+      // leaving another network leaves as it was.
+      case 'connected':
+      case 'disconnected':
+        break;
       case 'died':
         marks.push({
           x,

@@ -53,6 +53,15 @@ export const HostIcon = make(
     <path d="M7 7.5h.01M7 16.5h.01" />
   </>,
 );
+export const NetworksIcon = make(
+  'NetworksIcon',
+  <>
+    <rect x="9" y="3" width="6" height="5" rx="1" />
+    <rect x="3" y="16" width="6" height="5" rx="1" />
+    <rect x="15" y="16" width="6" height="5" rx="1" />
+    <path d="M12 8v4M6 16v-4h12v4" />
+  </>,
+);
 export const PlayIcon = make('PlayIcon', <path d="M7 4.5v15l12-7.5-12-7.5Z" />);
 export const StopIcon = make('StopIcon', <rect x="6" y="6" width="12" height="12" rx="1.5" />);
 export const PauseIcon = make('PauseIcon', <path d="M9 5v14M15 5v14" />);
