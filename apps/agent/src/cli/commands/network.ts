@@ -103,12 +103,12 @@ async function list(agent: AgentConnection, args: string[]): Promise<number> {
       each.driver,
       each.subnet ?? '',
       each.gateway ?? '',
-      each.internal ? 'internal' : '',
+      each.internal ? 'yes' : '',
       String(each.members.length),
     ]);
     console.log(
       formatTable(
-        ['NETWORK ID', 'NAME', 'DRIVER', 'SUBNET', 'GATEWAY', 'SCOPE', 'CONTAINERS'],
+        ['NETWORK ID', 'NAME', 'DRIVER', 'SUBNET', 'GATEWAY', 'INTERNAL', 'CONTAINERS'],
         rows,
       ),
     );
