@@ -14,9 +14,11 @@ import { type BenchContext, fullRepetitions, quickRepetitions } from './bench-co
 import { type AgentProcess, startAgentProcess } from './cove/agent-process.js';
 import { removeEverything } from './cove/container-batch.js';
 import { removeAllContainers } from './cove/engine-cleanup.js';
+import type { RestartableAgent } from './cove/restartable-agent.js';
 import { measureApi } from './figures/api.js';
 import { measureCli } from './figures/cli.js';
 import { measureDensity } from './figures/density.js';
+import { measureDns } from './figures/dns.js';
 import { measureExec } from './figures/exec.js';
 import { measureNetStart } from './figures/net-start.js';
 import { measureNetThroughput } from './figures/net-throughput.js';
@@ -102,26 +104,32 @@ interface AgentSettings {
   defaultNetwork?: 'none' | 'bridge';
   /** False for `--no-trace`; tracing is the agent's default, what users get. */
   trace?: boolean;
+  /** More `cove agent` arguments, e.g. `--dns-upstream`. */
+  args?: readonly string[];
 }
 
 /**
  * A `cove agent` on a store of its own. Its containers get `--network none` unless a
- * figure is about the network: runc and crun, beside them, have only `lo` too.
+ * figure is about the network: runc and crun, beside them, have only `lo` too. A figure
+ * may kill it and start it again on the same store; the cleanup follows the newest.
  */
-async function agentFor(
+async function restartableAgentFor(
   context: BenchContext,
   cleanup: Cleanup,
   name: string,
   profile: boolean,
-  { defaultNetwork = 'none', trace = true }: AgentSettings = {},
-): Promise<AgentProcess> {
+  { defaultNetwork = 'none', trace = true, args = [] }: AgentSettings = {},
+): Promise<RestartableAgent> {
   const root = join(context.dir, name);
   const profileDir = join(resultsDir, 'profiles', name);
-  const agent = await startAgentProcess(
-    root,
-    profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-    ['--default-network', defaultNetwork, ...(trace ? [] : ['--no-trace'])],
-  );
+  const start = () =>
+    startAgentProcess(root, profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [], [
+      '--default-network',
+      defaultNetwork,
+      ...(trace ? [] : ['--no-trace']),
+      ...args,
+    ]);
+  let agent = await start();
   cleanup.add(`agent ${name}`, async () => {
     const deadline = performance.now() + 60_000;
     const removal = await removeEverything(agent.client, 4, deadline).catch((error: Error) => ({
@@ -140,7 +148,23 @@ async function agentFor(
     return left.map((container) => `container ${container}`);
   });
   await sleep(1500); // its warm inits and exec shim start
-  return agent;
+  return {
+    current: () => agent,
+    async restart() {
+      agent = await start();
+      return agent;
+    },
+  };
+}
+
+async function agentFor(
+  context: BenchContext,
+  cleanup: Cleanup,
+  name: string,
+  profile: boolean,
+  settings: AgentSettings = {},
+): Promise<AgentProcess> {
+  return (await restartableAgentFor(context, cleanup, name, profile, settings)).current();
 }
 
 async function main(): Promise<void> {
@@ -263,6 +287,13 @@ async function main(): Promise<void> {
         await agentFor(context, cleanup, 'agent-no-trace', options.profile, { trace: false }),
         await agentFor(context, cleanup, 'agent-trace', options.profile),
       ),
+    );
+    await record('dns', () =>
+      measureDns(context, {
+        startAgent: (name, args) =>
+          restartableAgentFor(context, cleanup, name, options.profile, { args }),
+        defer: (what, run) => cleanup.add(what, run),
+      }),
     );
   } finally {
     log('cleaning up');

@@ -9,6 +9,7 @@ export const figureNames = [
   'net-start',
   'net-throughput',
   'trace-start',
+  'dns',
 ] as const;
 export type FigureName = (typeof figureNames)[number];
 

@@ -47,7 +47,15 @@ export function createContainerNameBook(
   networks: Pick<NetworkCommands, 'addresses' | 'addressesChangedAt'>,
 ) {
   let index: Index | undefined;
+  // One stat(2) per question, however often the server asks the book while answering it
+  // (whether it serves the asker, then the name): the check is good until the next turn.
+  let checkedThisTurn = false;
   const current = () => {
+    if (index && checkedThisTurn) return index;
+    checkedThisTurn = true;
+    queueMicrotask(() => {
+      checkedThisTurn = false;
+    });
     const changedAt = networks.addressesChangedAt();
     if (!index || index.builtAt !== changedAt) index = buildIndex(networks.addresses(), changedAt);
     return index;
