@@ -36,6 +36,10 @@ mode=none
 echo "COVE-VM-GUEST kernel=$(uname -r) cgroup=$mode controllers=\"$(cat /sys/fs/cgroup/cgroup.controllers)\" own=\"$(cat /proc/self/cgroup)\""
 
 cd /app/packages/core || exit 1
+# The guest's CPU is emulated (qemu TCG, 10-30x slower than the host): a container init's
+# Node start-up takes seconds here, and past the 10 s a real host allows when the host
+# running qemu is busy. The deadline guards against hangs; the guest gets a longer one.
+export COVE_START_TIMEOUT_MS=60000
 # Every test file run-tests.sh staged: the cgroup suites and the security suite.
 node --test --test-concurrency=1 --test-reporter=spec dist/test/*.test.js
 echo "COVE-VM-RESULT status=$?"

@@ -26,6 +26,24 @@ const fieldIds: Record<NetworkFormField, string> = {
   gateway: 'network-gateway',
 };
 
+/** The form's text fields, in order. */
+const textFields: { field: NetworkFormField; label: string; hint?: string; placeholder: string }[] =
+  [
+    { field: 'name', label: 'Name', placeholder: 'backend' },
+    {
+      field: 'subnet',
+      label: 'Subnet',
+      hint: 'Optional: Cove picks a free /24.',
+      placeholder: '10.89.5.0/24',
+    },
+    {
+      field: 'gateway',
+      label: 'Gateway',
+      hint: 'Optional: the subnet’s first address.',
+      placeholder: '10.89.5.1',
+    },
+  ];
+
 /**
  * `cove network create` as a form: checked as it is typed with the agent's own schema
  * (a field's message shows once it was left, or on submit), beside the command line
@@ -86,55 +104,27 @@ export function NetworkCreateForm({ takenNames }: { takenNames: readonly string[
       </div>
       <form onSubmit={submit} noValidate data-testid="network-create-form">
         <div className={styles.fields}>
-          <Field id={fieldIds.name} label="Name" error={errorFor('name')}>
-            {(described) => (
-              <input
-                {...described}
-                {...text('name')}
-                className="input mono"
-                placeholder="backend"
-                autoComplete="off"
-                spellCheck={false}
-                data-testid="network-create-name"
-              />
-            )}
-          </Field>
-          <Field
-            id={fieldIds.subnet}
-            label="Subnet"
-            hint="Optional: Cove picks a free /24."
-            error={errorFor('subnet')}
-          >
-            {(described) => (
-              <input
-                {...described}
-                {...text('subnet')}
-                className="input mono"
-                placeholder="10.89.5.0/24"
-                autoComplete="off"
-                spellCheck={false}
-                data-testid="network-create-subnet"
-              />
-            )}
-          </Field>
-          <Field
-            id={fieldIds.gateway}
-            label="Gateway"
-            hint="Optional: the subnet’s first address."
-            error={errorFor('gateway')}
-          >
-            {(described) => (
-              <input
-                {...described}
-                {...text('gateway')}
-                className="input mono"
-                placeholder="10.89.5.1"
-                autoComplete="off"
-                spellCheck={false}
-                data-testid="network-create-gateway"
-              />
-            )}
-          </Field>
+          {textFields.map(({ field, label, hint, placeholder }) => (
+            <Field
+              key={field}
+              id={fieldIds[field]}
+              label={label}
+              hint={hint}
+              error={errorFor(field)}
+            >
+              {(described) => (
+                <input
+                  {...described}
+                  {...text(field)}
+                  className="input mono"
+                  placeholder={placeholder}
+                  autoComplete="off"
+                  spellCheck={false}
+                  data-testid={`network-create-${field}`}
+                />
+              )}
+            </Field>
+          ))}
         </div>
         <div className={styles.formFooter}>
           <label className="checkbox">
