@@ -7,6 +7,7 @@ import { createTRPCClient, createWSClient, httpBatchLink, splitLink, wsLink } fr
 import { WebSocket } from 'ws';
 import type { AppRouter } from '../../src/server/router/root.js';
 import type { AgentLimits } from './agent-with-limits.js';
+import { endStoreProcesses } from './store-leftovers.js';
 
 const coveBin = fileURLToPath(new URL('../../../bin/cove.js', import.meta.url));
 const agentWithLimits = fileURLToPath(new URL('./agent-with-limits.js', import.meta.url));
@@ -112,6 +113,7 @@ export async function startAgentProcess(
       await exited;
     },
     cleanup() {
+      endStoreProcesses(root);
       rmSync(root, { recursive: true, force: true });
     },
   };
