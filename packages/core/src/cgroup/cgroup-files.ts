@@ -110,6 +110,31 @@ export async function makeCgroupDir(path: string): Promise<void> {
   }
 }
 
+/**
+ * Makes `dir` below its `parents`, each parent first (with `afterParent`, e.g. enabling
+ * controllers). Another engine on the host may remove an empty parent between the two
+ * mkdirs (its orphan sweep, at its stop): the child's mkdir then fails with ENOENT, and
+ * the whole path is made again, a few times.
+ */
+export async function makeCgroupPath(
+  parents: readonly string[],
+  dir: string,
+  afterParent: (parent: string) => Promise<void> = async () => {},
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    for (const parent of parents) {
+      await makeCgroupDir(parent);
+      await afterParent(parent);
+    }
+    try {
+      await makeCgroupDir(dir);
+      return;
+    } catch (error) {
+      if (attempt >= 5 || (error as { code?: string }).code !== 'ENOENT') throw error;
+    }
+  }
+}
+
 /** Polls `check` until it returns true or `timeoutMs` passes; returns the last answer. */
 export async function pollUntil(
   check: () => Promise<boolean>,

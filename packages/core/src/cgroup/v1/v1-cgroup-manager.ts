@@ -1,7 +1,7 @@
 import type { Limits } from '@cove/shared';
 import { CgroupError } from '../cgroup-error.js';
 import {
-  makeCgroupDir,
+  makeCgroupPath,
   parsePids,
   readCgroupFile,
   removeCgroupDir,
@@ -56,10 +56,7 @@ export class V1CgroupManager implements CgroupManager {
   }
 
   async create(): Promise<void> {
-    await eachHierarchy(this.placements, async ({ parentDirs, dir }) => {
-      for (const parent of parentDirs) await makeCgroupDir(parent);
-      await makeCgroupDir(dir);
-    });
+    await eachHierarchy(this.placements, ({ parentDirs, dir }) => makeCgroupPath(parentDirs, dir));
   }
 
   async apply(limits: Limits): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Limits } from '@cove/shared';
 import { CgroupError, errorCode } from '../cgroup-error.js';
 import {
-  makeCgroupDir,
+  makeCgroupPath,
   parsePids,
   readCgroupFile,
   removeCgroupDir,
@@ -44,11 +44,7 @@ export class V2CgroupManager implements CgroupManager {
   async create(): Promise<void> {
     const { mountPoint, ownDir, parentDirs } = this.placement;
     await enableControllers(ownDir, ownDir === mountPoint);
-    for (const parent of parentDirs) {
-      await makeCgroupDir(parent);
-      await enableControllers(parent, false);
-    }
-    await makeCgroupDir(this.dir);
+    await makeCgroupPath(parentDirs, this.dir, (parent) => enableControllers(parent, false));
   }
 
   async apply(limits: Limits): Promise<void> {
