@@ -58,7 +58,7 @@ export interface StartNetwork {
   connect?(initPid: number): Promise<void>;
 }
 
-const isLive = (record: ContainerRecord) =>
+export const isLive = (record: ContainerRecord) =>
   record.state.status === 'running' || record.state.status === 'paused';
 
 /** The forwards a record's published ports make (none without an address). */
@@ -92,11 +92,15 @@ function knownBridges(layout: StoreLayout): BridgeSettings[] {
  * Cove's firewall table, written anew once per engine with every bridge and the running
  * containers' ports (a firewall reload may have flushed it, a crash left stale ports).
  */
-function readyTable(context: EngineContext): Promise<void> {
+function readyTable(context: EngineContext): Promise<ReadonlySet<string>> {
   const { network, layout } = context;
-  network.tableReady ??= withContextAsync("writing Cove's firewall table", () =>
-    applyFirewallTable(knownBridges(layout), runningForwards(layout)),
-  ).then(() => undefined);
+  network.tableReady ??= (async () => {
+    const bridges = knownBridges(layout);
+    await withContextAsync("writing Cove's firewall table", () =>
+      applyFirewallTable(bridges, runningForwards(layout)),
+    );
+    return new Set(bridges.map((bridge) => bridge.name));
+  })();
   // A failure is not kept: the next start tries again (the user may have installed nft).
   network.tableReady.catch(() => {
     network.tableReady = undefined;
@@ -115,10 +119,13 @@ export function readyBridge(context: EngineContext, bridge: BridgeSettings): Pro
   ready = (async () => {
     // The table first (it names the bridge, which need not exist yet): a host without
     // nft is refused before anything is made.
-    await readyTable(context);
-    await withContextAsync(`adding ${bridge.name} to Cove's firewall table`, () =>
-      addBridgeToTable(bridge),
-    );
+    // A bridge the table was written with is in it; one made since (a new network) is added.
+    const inTable = await readyTable(context);
+    if (!inTable.has(bridge.name)) {
+      await withContextAsync(`adding ${bridge.name} to Cove's firewall table`, () =>
+        addBridgeToTable(bridge),
+      );
+    }
     if (!interfaceExists(libc, bridge.name)) {
       try {
         await createBridge(bridge);

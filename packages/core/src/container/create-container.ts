@@ -12,8 +12,7 @@ import {
 import { CoveError } from '../errors.js';
 import type { StoredImage } from '../image/image-config.js';
 import { getImage } from '../image/image-store.js';
-import { subnetContains } from '../network/ipv4.js';
-import { findUserNetwork } from '../network/user-networks.js';
+import { checkAddressOn, findUserNetwork } from '../network/user-networks.js';
 import { grantable } from '../process/capabilities.js';
 import { containerConfinement } from '../security/confinement.js';
 import { containerPaths, type StoreLayout } from '../store/store-layout.js';
@@ -69,11 +68,7 @@ function resolveUserNetworks(layout: StoreLayout, spec: ContainerSpec): Containe
   const first = spec.network ? userNetworkOf(spec.network) : undefined;
   const check = (reference: string, ip: string | undefined) => {
     const network = findUserNetwork(layout, reference);
-    if (ip && !subnetContains(network.subnet, ip)) {
-      throw new CoveError(
-        `--ip ${ip} is outside network ${network.name}'s subnet ${network.subnet}`,
-      );
-    }
+    if (ip) checkAddressOn(network, ip);
     return network.name;
   };
   return {

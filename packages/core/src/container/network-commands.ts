@@ -27,12 +27,13 @@ import { runNetworkTool } from '../network/network-tool.js';
 import { configureRunningInterface } from '../network/running-interface.js';
 import {
   bridgeOfNetwork,
+  checkAddressOn,
   createUserNetwork,
   deleteUserNetwork,
   findUserNetwork,
   listUserNetworks,
 } from '../network/user-networks.js';
-import { readyBridge } from './container-network.js';
+import { isLive, readyBridge } from './container-network.js';
 import { listRecords, writeRecord } from './container-store.js';
 import { parseSpec } from './create-container.js';
 import type { EngineContext } from './engine-context.js';
@@ -74,9 +75,6 @@ type OnContainer = <T>(
   reference: string,
   operation: (record: ContainerRecord) => Promise<T>,
 ) => Promise<T>;
-
-const isLive = (record: ContainerRecord) =>
-  record.state.status === 'running' || record.state.status === 'paused';
 
 /** Every network a container's spec puts it on, by name. */
 function networksOf(record: ContainerRecord): string[] {
@@ -268,11 +266,7 @@ export function createNetworkCommands(
       }
       const request = parsed.data;
       const network = findUserNetwork(layout, request.network);
-      if (request.ip && !subnetContains(network.subnet, request.ip)) {
-        throw new CoveError(
-          `--ip ${request.ip} is outside network ${network.name}'s subnet ${network.subnet}`,
-        );
-      }
+      if (request.ip) checkAddressOn(network, request.ip);
       return onContainer(request.container, async (found) => {
         const record = refreshState(layout, found);
         const mode = record.spec.network ?? 'none';

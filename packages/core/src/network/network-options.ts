@@ -11,9 +11,10 @@ export interface NetworkContext {
   defaultBridge?: BridgeSettings;
   /**
    * Cove's firewall table, written anew once per engine with every bridge and running
-   * port; one promise, so starts that run at once write it once.
+   * port; one promise, so starts that run at once write it once. It gives the names of
+   * the bridges it was written with.
    */
-  tableReady?: Promise<void>;
+  tableReady?: Promise<ReadonlySet<string>>;
   /** Each bridge, checked or made with its sysctls once per engine, by name. */
   bridgesReady: Map<string, Promise<void>>;
   /** Network creates and removes, one at a time: each subnet is chosen against the others. */

@@ -19,6 +19,7 @@ import {
   parseIpv4,
   parseSubnet,
   type Subnet,
+  subnetContains,
   subnetsOverlap,
 } from './ipv4.js';
 
@@ -68,6 +69,13 @@ export function findUserNetwork(layout: StoreLayout, reference: string): UserNet
   if (byId.length === 1 && byId[0]) return byId[0];
   if (byId.length > 1) throw new CoveError(`network id prefix ${reference} is ambiguous`);
   throw new CoveError(`network ${reference} does not exist (cove network ls lists them)`);
+}
+
+/** An `--ip` must be inside its network's subnet: refused at create and connect, not at start. */
+export function checkAddressOn(network: UserNetwork, ip: string): void {
+  if (!subnetContains(network.subnet, ip)) {
+    throw new CoveError(`--ip ${ip} is outside network ${network.name}'s subnet ${network.subnet}`);
+  }
 }
 
 /** The bridge settings the engine's bridge code works with. */
