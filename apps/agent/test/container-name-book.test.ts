@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { NetworkAddress } from '@cove/core';
+import type { LeaseWatch, NetworkAddress } from '@cove/core';
 import { createContainerNameBook } from '../src/server/names/container-name-book.js';
 
 // The names Cove's DNS answers, from addresses shaped as the engine's leases give them.
@@ -79,4 +79,67 @@ test('the addresses are read again when the leases change or an event says so, n
   book.invalidate(); // a connect or disconnect: aliases may have changed
   book.lookup('10.89.0.3', 'late');
   assert.equal(reads, 3);
+});
+
+test('with the leases watched a known name costs no stat(2); a "no" is confirmed by one; a lost watch stats again', async () => {
+  const nextQuestion = () => new Promise((resolve) => setImmediate(resolve));
+  let reads = 0;
+  let stats = 0;
+  let changedAt = 1;
+  let told: LeaseWatch | undefined;
+  let closed = false;
+  const live = [...addresses];
+  const book = createContainerNameBook({
+    addresses: () => {
+      reads++;
+      return live;
+    },
+    addressesChangedAt: () => {
+      stats++;
+      return changedAt;
+    },
+    watchAddresses: (watcher) => {
+      told = watcher;
+      return {
+        close: () => {
+          closed = true;
+        },
+      };
+    },
+  });
+  assert.deepEqual(book.lookup('10.89.0.3', 'web'), ['10.89.0.2']);
+  assert.ok(told, 'the first question starts the watch');
+  const statsAfterFirst = stats;
+  for (let i = 0; i < 5; i++) {
+    await nextQuestion();
+    assert.equal(book.serves('10.89.0.3'), true);
+    assert.deepEqual(book.lookup('10.89.0.3', 'web'), ['10.89.0.2']);
+  }
+  assert.equal(stats, statsAfterFirst, 'known names are answered from memory');
+  assert.equal(reads, 1);
+
+  // A lease taken whose event has not arrived yet: the "no" is checked and becomes a yes.
+  live.push(at('app', '10.89.0.7', '999911112222', ['late']));
+  changedAt = 2;
+  await nextQuestion();
+  assert.deepEqual(book.lookup('10.89.0.3', 'late'), ['10.89.0.7']);
+  assert.equal(stats, statsAfterFirst + 1);
+  assert.equal(reads, 2);
+
+  // A container gone: its lease's event makes the book read again.
+  live.pop();
+  changedAt = 3;
+  told?.changed();
+  await nextQuestion();
+  assert.equal(book.lookup('10.89.0.3', 'late'), undefined);
+  assert.equal(reads, 3);
+
+  // The watch failed: back to a stat(2) per question, and a new watch is tried.
+  told?.lost();
+  await nextQuestion();
+  const statsBefore = stats;
+  book.lookup('10.89.0.3', 'web');
+  assert.equal(stats, statsBefore + 1);
+  book.close();
+  assert.equal(closed, true);
 });

@@ -13,6 +13,7 @@ export { SyscallError } from './libc/syscall-error.js';
 export type { ContainerLogger, OutputChunk } from './logs/container-logger.js';
 export { decodeLogLine, type LogEntry } from './logs/log-entry.js';
 export { readLogEntries, readLogText } from './logs/read-log.js';
+export type { LeaseWatch } from './network/address-leases.js';
 export { readContainerCounters } from './network/interface-counters.js';
 export { keepInheritedFdsToSelf } from './process/inherited-fds.js';
 export { containerPaths, type StoreLayout, storeLayout } from './store/store-layout.js';

@@ -3,8 +3,14 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { containerResolvConf } from '../src/container/container-etc-files.js';
-import { leaseAddress, listLeases, releaseAddress } from '../src/network/address-leases.js';
+import {
+  leaseAddress,
+  listLeases,
+  releaseAddress,
+  watchLeases,
+} from '../src/network/address-leases.js';
 import { bridgeSettings } from '../src/network/bridge-settings.js';
 import { attachVeth } from '../src/network/container-veth.js';
 import { readHostRoutes } from '../src/network/host-routes.js';
@@ -94,6 +100,38 @@ test('address leases: one file each, never the gateway, never twice, released on
     );
     assert.equal(new Set(many).size, 50);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a watch of the leases hears each lease taken and given back, by any process, until closed', async () => {
+  const dir = scratch();
+  const heard: string[] = [];
+  const watch = watchLeases(storeLayout(dir), {
+    changed: () => heard.push('changed'),
+    lost: () => heard.push('lost'),
+  });
+  const heardSome = async (what: string) => {
+    for (let i = 0; i < 200 && heard.length === 0; i++) await sleep(5);
+    assert.ok(heard.length > 0, `nothing was heard after ${what}`);
+    assert.ok(!heard.includes('lost'), `the watch was lost after ${what}`);
+    heard.length = 0;
+  };
+  try {
+    const layout = storeLayout(dir);
+    const address = leaseAddress(layout, '10.88.0.0/24', 'a'.repeat(64));
+    await heardSome('a lease taken');
+    releaseAddress(layout, address, 'a'.repeat(64));
+    await heardSome('a lease given back');
+    // Another process on the same store: the CLI without an agent, say.
+    writeFileSync(join(dir, 'network', 'leases', '10.88.0.9'), 'b'.repeat(64));
+    await heardSome('a lease file written by someone else');
+    watch.close();
+    leaseAddress(layout, '10.88.0.0/24', 'c'.repeat(64));
+    await sleep(50);
+    assert.deepEqual(heard, [], 'nothing is heard after close');
+  } finally {
+    watch.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

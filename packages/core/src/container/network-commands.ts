@@ -11,11 +11,13 @@ import {
 } from '@cove/shared';
 import { CoveError, withContextAsync } from '../errors.js';
 import {
+  type LeaseWatch,
   leaseAddress,
   leaseChosenAddress,
   leasesChangedAt,
   listLeases,
   releaseAddress,
+  watchLeases,
 } from '../network/address-leases.js';
 import { BRIDGE_NAME, keptBridgeSettings } from '../network/bridge-settings.js';
 import { attachVeth, hostInterfaceName } from '../network/container-veth.js';
@@ -59,6 +61,8 @@ export interface NetworkCommands {
   addresses(): NetworkAddress[];
   /** Changes whenever an address is taken or given back. */
   addressesChangedAt(): number;
+  /** Tells `told` whenever an address is taken or given back, until closed (inotify). */
+  watchAddresses(told: LeaseWatch): { close(): void };
 }
 
 /** A container's address on a user-defined network, and the names it has there. */
@@ -257,6 +261,7 @@ export function createNetworkCommands(
       });
     },
     addressesChangedAt: () => leasesChangedAt(layout),
+    watchAddresses: (told) => watchLeases(layout, told),
 
     connect: (input) => {
       const parsed = NetworkConnectSchema.safeParse(input);

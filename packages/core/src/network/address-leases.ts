@@ -1,11 +1,13 @@
 import {
   closeSync,
+  type FSWatcher,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  watch,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -98,6 +100,34 @@ export function leasesChangedAt(layout: StoreLayout): number {
   } catch {
     return 0;
   }
+}
+
+/** Told when the leases change; `lost` when the watch ended and changes go unseen. */
+export interface LeaseWatch {
+  changed(): void;
+  lost(): void;
+}
+
+/**
+ * Watches the lease directory with inotify, so that a reader that keeps the leases in
+ * memory learns of every lease taken or given back (by this process or any other on the
+ * store) without a stat(2) per read. Each lease file's creation, write and removal is an
+ * event; a watch that fails says so once through `lost`, and the reader goes back to
+ * asking `leasesChangedAt`.
+ */
+export function watchLeases(layout: StoreLayout, told: LeaseWatch): { close(): void } {
+  const dir = leasesDir(layout);
+  mkdirSync(dir, { recursive: true });
+  let watcher: FSWatcher | undefined = watch(dir, { persistent: false }, () => told.changed());
+  const end = () => {
+    watcher?.close();
+    watcher = undefined;
+  };
+  watcher.on('error', () => {
+    end();
+    told.lost();
+  });
+  return { close: end };
 }
 
 /** Every lease: address → the id of the container holding it. */

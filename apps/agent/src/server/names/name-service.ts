@@ -70,6 +70,7 @@ export function createNameService(options: {
       const all = [...servers.values()];
       servers.clear();
       for (const server of all) await (await server)?.close();
+      book.close();
     },
   };
 }
