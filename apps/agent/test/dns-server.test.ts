@@ -485,6 +485,39 @@ test('does not take an upstream answer whose id differs from the query', async (
   });
 });
 
+test('takes an upstream answer that echoes the question in another case, not one for another question', async () => {
+  // An upstream that lower-cases the echoed name, and answers one name with another's question.
+  const echoing: Answerer = (asked) => {
+    const question = asked.questions?.[0];
+    if (!question) return undefined;
+    const echoed = question.name === 'swapped.test' ? 'example.test' : question.name.toLowerCase();
+    return {
+      type: 'response',
+      id: asked.id,
+      flags: dnsPacket.RECURSION_AVAILABLE,
+      questions: [{ ...question, name: echoed }],
+      answers: [{ type: 'A', name: echoed, ttl: 60, data: '192.0.2.20' }],
+    };
+  };
+  await withServer([await startFakeUpstream(echoing)], 100, async (own) => {
+    for (const ask of [askUdp, askTcp]) {
+      const mixed = await ask(own.port, query('MiXeD.Example.TEST', 'A', 17));
+      assert.equal(mixed.rcode, 'NOERROR', `${ask.name}: the case of an echo does not matter`);
+      assert.deepEqual(
+        mixed.answers?.map((record) => 'data' in record && record.data),
+        ['192.0.2.20'],
+      );
+      const swapped = await ask(own.port, query('swapped.test', 'A', 18));
+      assert.equal(
+        swapped.rcode,
+        'SERVFAIL',
+        `${ask.name}: an answer to another question is not taken`,
+      );
+      assert.deepEqual(swapped.answers, []);
+    }
+  });
+});
+
 // --- Hostile input ---------------------------------------------------------------------
 
 test('drops garbage and stray responses over UDP, then answers the next query', async () => {

@@ -2,6 +2,7 @@ import { isIPv4 } from 'node:net';
 import { createBookAnswers } from './book-answers.js';
 import type { NameBook } from './name-book.js';
 import { createQueryHandler, type QueryHandler } from './query-handler.js';
+import { createQuickAnswer } from './quick-answer.js';
 import { listenTcp, type TcpListener } from './tcp-listener.js';
 import { listenUdp, type UdpListener } from './udp-listener.js';
 import { createUpstreamForwarder, type Upstream } from './upstream-forwarder.js';
@@ -68,8 +69,11 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     maxPending: MAX_PENDING_FORWARDS,
     signal: closing.signal,
   });
-  const handler = createQueryHandler(createBookAnswers(book, domain, ttl), forwarder, (source) =>
-    book.serves(source),
+  const handler = createQueryHandler(
+    createBookAnswers(book, domain, ttl),
+    forwarder,
+    (source) => book.serves(source),
+    createQuickAnswer(book, domain, ttl),
   );
   const { udp, tcp } = await listenOnOnePort(address, options.port ?? DEFAULT_PORT, handler);
 

@@ -1,6 +1,7 @@
 import dnsPacket, { type DecodedPacket, type Packet } from 'dns-packet';
 import type { BookAnswers } from './book-answers.js';
 import { encodeReply, Rcode, replyTo, type Transport } from './dns-reply.js';
+import { FORWARD, type QuickAnswer } from './quick-answer.js';
 import type { UpstreamForwarder } from './upstream-forwarder.js';
 
 /** Delivers a reply's bytes to the client; it must not throw (a gone client is not an error). */
@@ -23,9 +24,30 @@ export function createQueryHandler(
   book: BookAnswers,
   forwarder: UpstreamForwarder,
   serves: (source: string) => boolean,
+  quickAnswer?: QuickAnswer,
 ): QueryHandler {
+  const forward = (
+    message: Buffer,
+    transport: Transport,
+    send: SendReply,
+    failure: () => Buffer,
+  ) => {
+    forwarder
+      .forward(message, transport)
+      .catch(() => undefined)
+      .then((answer) => send(answer ?? failure()));
+  };
   return {
     handle(message, source, transport, send) {
+      const quick = quickAnswer?.(message, source);
+      if (quick === FORWARD) {
+        forward(message, transport, send, () => serverFailureTo(message, transport));
+        return true;
+      }
+      if (quick !== undefined) {
+        send(quick);
+        return true;
+      }
       let query: DecodedQuery;
       try {
         query = dnsPacket.decode(message);
@@ -52,10 +74,7 @@ export function createQueryHandler(
         return true;
       }
 
-      forwarder
-        .forward(message, query, transport)
-        .catch(() => undefined)
-        .then((answer) => send(answer ?? serverFailure(query, transport)));
+      forward(message, transport, send, () => serverFailure(query, transport));
       return true;
     },
   };
@@ -91,6 +110,21 @@ function encodeOrFail(reply: Packet, query: DecodedPacket, transport: Transport)
   } catch {
     return serverFailure(query, transport);
   }
+}
+
+/** SERVFAIL to a query the quick path sent upstream, which was not decoded yet; never throws. */
+function serverFailureTo(message: Buffer, transport: Transport): Buffer {
+  let query: DecodedPacket;
+  try {
+    query = dnsPacket.decode(message);
+  } catch {
+    // Plain as its header and question were, an EDNS option may still be malformed: the
+    // header alone (id and flags, no sections) always decodes.
+    const header = Buffer.alloc(12);
+    message.copy(header, 0, 0, 4);
+    query = dnsPacket.decode(header);
+  }
+  return serverFailure(query, transport);
 }
 
 /**

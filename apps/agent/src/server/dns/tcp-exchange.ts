@@ -1,5 +1,4 @@
 import { connect } from 'node:net';
-import type { DecodedPacket } from 'dns-packet';
 import { FrameReader, lengthPrefixed } from './tcp-framing.js';
 import { answersQuery } from './upstream-answer.js';
 import { attemptExchange, type Upstream } from './upstream-attempt.js';
@@ -8,7 +7,6 @@ import { attemptExchange, type Upstream } from './upstream-attempt.js';
 export function exchangeOverTcp(
   upstream: Upstream,
   message: Buffer,
-  query: DecodedPacket,
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<Buffer> {
@@ -22,7 +20,7 @@ export function exchangeOverTcp(
       frames.push(chunk);
       const answer = frames.next();
       if (answer === undefined) return;
-      if (answersQuery(answer, query)) outcome.answer(answer);
+      if (answersQuery(answer, message)) outcome.answer(answer);
       else outcome.fail('the answer does not match the query');
     });
     return () => socket.destroy();

@@ -1,36 +1,42 @@
-import { createSocket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
-import type { DecodedPacket } from 'dns-packet';
 import { answersQuery } from './upstream-answer.js';
 import { attemptExchange, type Upstream } from './upstream-attempt.js';
+import type { LentSocket, UpstreamSockets } from './upstream-sockets.js';
 
 /**
- * Sends `message` (the client's query, untouched) to `upstream` over UDP and resolves with
- * its answer, truncated or not. Each exchange has a socket of its own: a fresh random source
- * port makes a forged answer harder to land, and ids from different clients cannot collide.
+ * Sends `message` (the client's query, untouched) to `upstream` over UDP, on a socket of
+ * its own for the exchange (see UpstreamSockets), and resolves with its answer, truncated
+ * or not.
  */
 export function exchangeOverUdp(
+  sockets: UpstreamSockets,
   upstream: Upstream,
   message: Buffer,
-  query: DecodedPacket,
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<Buffer> {
   return attemptExchange('udp', upstream, timeoutMs, signal, (outcome) => {
-    const socket = createSocket(isIPv6(upstream.address) ? 'udp6' : 'udp4');
-    let open = true;
-    // A connected socket receives only from the upstream, and an ICMP "port unreachable"
-    // surfaces as an error at once instead of a timeout.
-    socket.on('error', (error) => outcome.fail(error.message, error));
-    socket.on('message', (answer) => {
-      if (answersQuery(answer, query)) outcome.answer(answer);
-    });
-    socket.connect(upstream.port, upstream.address, () => {
-      if (open) socket.send(message);
+    let ended = false;
+    let answered = false;
+    let lent: LentSocket | undefined;
+    sockets.take(upstream, (error, socket) => {
+      if (error || !socket) return outcome.fail(error?.message ?? 'no socket', error);
+      // Ended (timed out, the server closing) while the socket was being connected.
+      if (ended) return sockets.give(socket, false);
+      lent = socket;
+      socket.listen({
+        message(answer) {
+          if (!answersQuery(answer, message)) return;
+          answered = true;
+          outcome.answer(answer);
+        },
+        error: (failure) => outcome.fail(failure.message, failure),
+      });
+      socket.send(message);
     });
     return () => {
-      open = false;
-      socket.close();
+      ended = true;
+      if (lent) sockets.give(lent, answered);
+      lent = undefined;
     };
   });
 }
