@@ -11,10 +11,11 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # Debian's reference runtimes, podman (with conmon, and netavark with iptables for its
-# bridge), aardvark-dns (podman's DNS server, beside Cove's), hyperfine, iperf3, nsenter
+# bridge), aardvark-dns (podman's DNS server, beside Cove's) and dnsperf (its load), hyperfine,
+# iperf3, nsenter
 # and the static busybox every tool's rootfs is made of; then the npm dependencies and
 # Cove's build.
-bash scripts/prepare.sh busybox-static runc crun podman conmon netavark aardvark-dns iptables \
+bash scripts/prepare.sh busybox-static runc crun podman conmon netavark aardvark-dns dnsperf iptables \
   hyperfine iperf3 iproute2 nftables util-linux tar
 
 npx tsc -p bench/tsconfig.json

@@ -1,6 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import { addressBytes, answersWith, encodeAQuery, replyId, stampId } from './dns-wire.js';
+import { processCpuMs } from './process-cpu.js';
 
 /**
  * The bench's DNS load client, a script of its own: the harness runs it with the host's
@@ -45,10 +45,22 @@ export interface LoadReport {
 
 type Outcome = { kind: 'answered'; reply: Buffer; ms: number } | { kind: 'lost' };
 
-/** One UDP socket; replies are matched to their queries by id. */
+/** A query on its way: when it was sent, and who waits for its reply. */
+interface Waiting {
+  sentAt: number;
+  done(outcome: Outcome): void;
+}
+
+/**
+ * One UDP socket; replies are matched to their queries by id. Lost queries are found by
+ * one sweep a few times per timeout rather than a timer per query: a timer per query cost
+ * this client more CPU than the servers spent answering, and the client, not the server,
+ * set the pace.
+ */
 class QuerySocket {
-  private readonly waiting = new Map<number, (reply: Buffer, at: number) => void>();
+  private readonly waiting = new Map<number, Waiting>();
   private nextId = 1;
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     private readonly socket: Socket,
@@ -58,36 +70,36 @@ class QuerySocket {
     socket.on('message', (reply) => {
       const at = performance.now();
       const id = replyId(reply);
-      const done = this.waiting.get(id);
-      if (!done) return; // a late reply to a query already counted as lost
+      const waiting = this.waiting.get(id);
+      if (!waiting) return; // a late reply to a query already counted as lost
       this.waiting.delete(id);
-      done(reply, at);
+      waiting.done({ kind: 'answered', reply, ms: at - waiting.sentAt });
     });
+    this.sweeper = setInterval(() => this.sweep(), Math.max(1, timeoutMs / 4));
   }
 
   ask(query: Buffer): Promise<Outcome> {
     const id = this.nextId;
     this.nextId = (this.nextId + 1) & 0xffff || 1;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(id);
-        resolve({ kind: 'lost' });
-      }, this.timeoutMs);
-      const start = performance.now();
-      this.waiting.set(id, (reply, at) => {
-        clearTimeout(timer);
-        resolve({ kind: 'answered', reply, ms: at - start });
-      });
+      this.waiting.set(id, { sentAt: performance.now(), done: resolve });
       this.socket.send(stampId(query, id), this.server.port, this.server.address);
     });
   }
-}
 
-/** proc(5): utime and stime, in clock ticks of 10 ms (USER_HZ 100 on x86-64). */
-function processCpuMs(pid: number): { user: number; system: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+  close(): void {
+    clearInterval(this.sweeper);
+    this.sweep(Number.POSITIVE_INFINITY);
+  }
+
+  /** Counts as lost every query older than the timeout (or all, when closing). */
+  private sweep(now = performance.now()): void {
+    for (const [id, waiting] of this.waiting) {
+      if (now - waiting.sentAt < this.timeoutMs) continue;
+      this.waiting.delete(id);
+      waiting.done({ kind: 'lost' });
+    }
+  }
 }
 
 /** One query at a time, `count` of them; the latencies of the answered ones. */
@@ -199,6 +211,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => socket.bind(0, resolve));
   const queries = new QuerySocket(socket, plan.server, plan.timeoutMs);
   const names = await measure(queries, plan);
+  queries.close();
   socket.close();
   process.stdout.write(`${JSON.stringify({ names } satisfies LoadReport)}\n`);
 }
