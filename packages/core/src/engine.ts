@@ -24,6 +24,7 @@ import { createContainer } from './container/create-container.js';
 import type { EngineContext } from './container/engine-context.js';
 import { createInitPool } from './container/init-pool.js';
 import { createNetworkCommands, type NetworkCommands } from './container/network-commands.js';
+import { endOrphanKeepers } from './container/orphan-keepers.js';
 import { setPaused } from './container/pause-container.js';
 import { refreshState } from './container/refresh-state.js';
 import { removeContainer } from './container/remove-container.js';
@@ -112,6 +113,13 @@ export interface Engine {
    */
   close(): Promise<void>;
 }
+
+/**
+ * A keeper no record names is ended only past this age: one another process on the store
+ * (the CLI starting a container) has just spawned is named by its record within
+ * milliseconds.
+ */
+const ORPHAN_KEEPER_MIN_AGE_MS = 10_000;
 
 /** The engine over one store root. `libc` is replaceable for tests that must not touch the kernel. */
 export function createEngine(options: EngineOptions): Engine {
@@ -366,6 +374,8 @@ export function createEngine(options: EngineOptions): Engine {
         orphansSwept = true;
         setup ??= detectCgroupSetup();
         removeOrphanCgroups(setup);
+        // And keepers no record names (an agent killed right after spawning one).
+        endOrphanKeepers(context.libc, layout, ORPHAN_KEEPER_MIN_AGE_MS);
       }
       if (supervise && !networkRestored) {
         networkRestored = true;

@@ -1,6 +1,7 @@
 export * from './cgroup/index.js';
 export type { AdoptedTerminal } from './container/adopt-container.js';
 export type { NetworkAddress, NetworkCommands } from './container/network-commands.js';
+export { type FoundKeeper, findStoreKeepers } from './container/orphan-keepers.js';
 export type { ContainerIo, RunningContainer } from './container/run-container.js';
 export { parseSignal } from './container/signal-container.js';
 export { createEngine, type Engine, type EngineOptions } from './engine.js';

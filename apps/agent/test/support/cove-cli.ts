@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AgentProcess, startAgentProcess } from './agent-process.js';
+import { endStoreProcesses } from './store-leftovers.js';
 
 const coveBin = fileURLToPath(new URL('../../../bin/cove.js', import.meta.url));
 
@@ -80,6 +81,7 @@ export function testStore() {
     /** Stops the agent (containers it leaves running are the test's to check) and removes the store. */
     async cleanup() {
       await agent?.stop();
+      endStoreProcesses(root);
       rmSync(root, { recursive: true, force: true });
     },
   };

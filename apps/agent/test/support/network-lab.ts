@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { CoveResult } from './cove-cli.js';
+import { endStoreProcesses } from './store-leftovers.js';
 
 const coveBin = fileURLToPath(new URL('../../../bin/cove.js', import.meta.url));
 
@@ -173,6 +174,7 @@ export async function startNetworkLab() {
       if (ids.length) cove(['rm', '-f', ...ids]);
       await stopAgent();
       for (const holder of Object.values(holders)) holder.kill('SIGKILL');
+      endStoreProcesses(root);
       rmSync(root, { recursive: true, force: true });
     },
   };

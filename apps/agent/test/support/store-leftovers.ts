@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { findStoreKeepers } from '@cove/core';
 
 /** The start time /proc gives a live process (field 22 of its stat), or undefined. */
 function startTimeOf(pid: number): string | undefined {
@@ -25,6 +26,21 @@ interface StoredState {
  * with them would leave them running for good, with no agent to finish them.
  */
 export function endStoreProcesses(root: string): void {
+  endRecordedProcesses(root);
+  // And keepers no record names (their environment names the store): an agent killed
+  // between a keeper's spawn and its record's write leaves one.
+  for (const keeper of findStoreKeepers(root)) {
+    if (startTimeOf(keeper.pid) !== keeper.startTime) continue;
+    console.error(
+      `test cleanup: ending an unrecorded keeper of container ${keeper.containerId.slice(0, 12)} (PID ${keeper.pid})`,
+    );
+    try {
+      process.kill(keeper.pid, 'SIGKILL');
+    } catch {}
+  }
+}
+
+function endRecordedProcesses(root: string): void {
   let ids: string[] = [];
   try {
     ids = readdirSync(join(root, 'containers'));

@@ -242,6 +242,7 @@ export async function startContainer(
       ? keepSoon(
           untraced,
           kept,
+          { store: layout.root, containerId: record.id },
           () => started.exitCode === null && started.signalCode === null,
         ).then((spawned) => recordKeeper(context, record, spawned))
       : Promise.resolve(undefined);

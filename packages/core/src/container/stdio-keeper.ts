@@ -19,19 +19,34 @@ import { processStartTime, withVerifiedProcess } from './process-identity.js';
  * container's output has been read to its end.
  *
  * The keeper leads its own session and is nobody's child once the agent is gone; it is
- * identified by PID and start time, like a container's PID 1.
+ * identified by PID and start time, like a container's PID 1. Its environment names its
+ * store and container: a keeper whose record never learnt of it (an agent killed between
+ * the spawn and the record's write) is found and ended by the next agent (see
+ * orphan-keepers.ts) instead of sleeping forever.
  */
 
 /** Where a keeper holds what it was given: fd 3, 4, … in that order. */
 export const KEEPER_FIRST_FD = 3;
 
 const keeperProgram = '/bin/sleep';
+/** The name a keeper runs under: `ps` shows it, and orphan-keepers.ts looks for it. */
+export const KEEPER_ARGV0 = 'cove-keeper';
+/** Its environment says whose it is, so that one no record names can be found. */
+export const KEEPER_STORE_ENV = 'COVE_KEEPER_STORE';
+export const KEEPER_CONTAINER_ENV = 'COVE_KEEPER_CONTAINER';
 
-export function spawnKeeper(fds: number[]): ContainerKeeper | undefined {
+/** Whose keeper: the store (its root) and the container. */
+export interface KeeperOwner {
+  store: string;
+  containerId: string;
+}
+
+export function spawnKeeper(fds: number[], owner: KeeperOwner): ContainerKeeper | undefined {
   const child = spawn(keeperProgram, ['infinity'], {
-    argv0: 'cove-keeper',
+    argv0: KEEPER_ARGV0,
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', ...fds],
+    env: { [KEEPER_STORE_ENV]: owner.store, [KEEPER_CONTAINER_ENV]: owner.containerId },
   });
   child.on('error', () => {}); // no /bin/sleep: the container runs, without a keeper
   child.unref();
@@ -46,17 +61,19 @@ export function spawnKeeper(fds: number[]): ContainerKeeper | undefined {
  * valid whatever the caller does with its own fds meanwhile. `stillNeeded` is asked
  * first: a container that already ended needs no keeper. (An agent killed within that
  * turn leaves the container without one: its terminal hangs up, as before keepers.)
+ * The keeper's environment says whose it is (see orphan-keepers.ts).
  */
 export function keepSoon(
   libc: Libc,
   fds: number[],
+  owner: KeeperOwner,
   stillNeeded: () => boolean,
 ): Promise<ContainerKeeper | undefined> {
   const copies = fds.map((fd) => libc.fcntl(fd, F_DUPFD_CLOEXEC, KEEPER_FIRST_FD));
   return new Promise((resolve) =>
     setImmediate(() => {
       try {
-        resolve(stillNeeded() ? spawnKeeper(copies) : undefined);
+        resolve(stillNeeded() ? spawnKeeper(copies, owner) : undefined);
       } finally {
         for (const fd of copies) libc.close(fd);
       }
