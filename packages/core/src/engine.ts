@@ -139,6 +139,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     shimCgroup: createShimCgroup((name) => context.cgroupFor(name)),
     running: new Map(),
+    starting: new Map(),
     loggers: new Map(),
     stopping: new Set(),
     startTimeoutMs: options.startTimeoutMs ?? startTimeoutFromEnvironment(),
@@ -351,11 +352,18 @@ export function createEngine(options: EngineOptions): Engine {
         await setPaused(context, record, false);
         emit(record, 'unpaused');
       }),
-    remove: (reference, removeOptions) =>
-      byUser(reference, async (record) => {
+    remove: (reference, removeOptions) => {
+      // A start in progress holds the container's queue until it ends; a stuck one (a
+      // frozen cgroup, a mount that never returns) until its deadline. `rm -f` cuts it
+      // short instead: the start fails, cleans up after itself, and the removal follows.
+      if (removeOptions?.force) {
+        context.starting?.get(find(reference).id)?.abort('the container is being removed (rm -f)');
+      }
+      return byUser(reference, async (record) => {
         await removeContainer(context, record, removeOptions?.force ?? false);
         emit(record, 'removed');
-      }),
+      });
+    },
     list: () => listRecords(layout).map(refresh),
     inspect: (reference) => refresh(find(reference)),
     logPath: (reference) => containerPaths(layout, find(reference).id).log,

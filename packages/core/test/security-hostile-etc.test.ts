@@ -3,6 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createCgroupManager } from '../src/cgroup/create-cgroup-manager.js';
+import { koffiLibc } from '../src/libc/koffi-libc.js';
 import { securityStore } from './support/security-containers.js';
 
 // The init reads the image's /etc/passwd and /etc/group before the user's program runs.
@@ -70,5 +73,33 @@ test('a start that takes longer than its deadline is stopped, and nothing is lef
     impatient.assertNothingLeft();
   } finally {
     impatient.cleanup();
+  }
+});
+
+test('rm -f of a container whose start is stuck removes it at once, long before the deadline', async () => {
+  // A start stuck for real: the container's cgroup is frozen before its init joins it, so
+  // the init stops there, with its setup half done, as on a mount that never returns.
+  const stuck = securityStore('security-stuck-start', { startTimeoutMs: 20_000 });
+  const record = await stuck.engine.create({ image: 'busybox', command: ['true'] });
+  const cgroup = createCgroupManager({ name: record.id, libc: koffiLibc });
+  try {
+    await cgroup.create();
+    await cgroup.freeze();
+    const starting = stuck.engine.start(record.id, { kind: 'log' });
+    starting.catch(() => {});
+    for (let i = 0; i < 500 && (await cgroup.processes()).length === 0; i++) await sleep(10);
+    assert.notDeepEqual(await cgroup.processes(), [], 'the init joined the frozen cgroup');
+
+    const removing = Date.now();
+    await stuck.engine.remove(record.id, { force: true });
+    const tookMs = Date.now() - removing;
+    assert.ok(tookMs < 5_000, `rm -f took ${tookMs} ms: it waited for the start`);
+    await assert.rejects(starting, /was cut short: the container is being removed \(rm -f\)/);
+    stuck.assertNothingLeft();
+    assert.deepEqual(stuck.engine.list(), []);
+  } finally {
+    await cgroup.thaw().catch(() => {});
+    await cgroup.remove().catch(() => {});
+    stuck.cleanup();
   }
 });

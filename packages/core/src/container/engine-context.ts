@@ -20,6 +20,8 @@ export interface EngineContext {
   execPool?: ExecShimPool;
   /** Where exec shims wait once their process has started (see shim-cgroup.ts). */
   shimCgroup: ShimCgroup;
+  /** The starts in progress, by id: aborting one cuts it short (`rm -f`). */
+  starting?: Map<string, AbortController>;
   /** Exit of each container this engine started (its child), by id. */
   running?: Map<string, Promise<number>>;
   /** The logger of each container whose output this process reads, by id. */

@@ -118,6 +118,9 @@ export async function startContainer(
   let outputPipes: OutputPipes | undefined;
   let network: StartNetwork | undefined;
   const cgroup = cgroupFor(record.id);
+  // An `rm -f` meanwhile cuts the start short at whichever wait it is in (see remove).
+  const cancel = new AbortController();
+  context.starting?.set(record.id, cancel);
   try {
     record.cgroupPaths = [...cgroup.paths];
     await stepAsync(libc, cgroupCreateStep, () => cgroup.create());
@@ -186,7 +189,12 @@ export async function startContainer(
       // Node must have made its threads before the init joins the cgroup: under a small
       // pids.max a thread made later would be refused, and Node aborts.
       await withContextAsync('waiting for the container init to start', () =>
-        withDeadline(initHandshake(spawned).ready, startTimeout, 'starting the container init'),
+        withDeadline(
+          initHandshake(spawned).ready,
+          startTimeout,
+          'starting the container init',
+          cancel.signal,
+        ),
       );
       return spawned;
     });
@@ -217,6 +225,7 @@ export async function startContainer(
       }),
       startTimeout,
       `setting up the container up to ${spec.image}'s command`,
+      cancel.signal,
     ).finally(() => initPool?.refill());
 
     const pid = started.pid ?? 0;
@@ -304,6 +313,9 @@ export async function startContainer(
       },
     };
   } catch (error) {
+    // A frozen cgroup (v1) holds the init's SIGKILL until it thaws, and the wait for its
+    // exit would never end; thawing one that is not frozen changes nothing.
+    await cgroup.thaw().catch(() => {});
     await endInit(child);
     if (stdinFd !== undefined) closeSync(stdinFd);
     if (outputPipes) closeOutputPipes(outputPipes);
@@ -311,6 +323,8 @@ export async function startContainer(
     await cgroup.remove().catch(() => {});
     if (network) await releaseNetwork(context, record, network.record);
     throw error;
+  } finally {
+    context.starting?.delete(record.id);
   }
 }
 

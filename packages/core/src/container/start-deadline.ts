@@ -12,11 +12,22 @@ export function startTimeoutFromEnvironment(): number {
 /**
  * Settles like `work`, or fails once `ms` have passed: an init that never answers (an
  * image whose /etc/passwd is a FIFO nobody writes, a stuck mount) must not hold a start,
- * and whoever waits on it, forever. The caller kills the init and cleans up on the error.
+ * and whoever waits on it, forever. It also fails at once when `cancel` is aborted (an
+ * `rm -f` of the container): its reason says why. The caller kills the init and cleans
+ * up on the error.
  */
-export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+export function withDeadline<T>(
+  work: Promise<T>,
+  ms: number,
+  what: string,
+  cancel?: AbortSignal,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let onCancel: (() => void) | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
+    onCancel = () => reject(new CoveError(`${what} was cut short: ${String(cancel?.reason)}`));
+    if (cancel?.aborted) onCancel();
+    else cancel?.addEventListener('abort', onCancel, { once: true });
     timer = setTimeout(
       () =>
         reject(
@@ -30,5 +41,8 @@ export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Pro
   // The work goes on after a deadline (until the caller kills the init): its later
   // failure is expected, and must not surface as an unhandled rejection.
   work.catch(() => {});
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([work, deadline]).finally(() => {
+    clearTimeout(timer);
+    if (onCancel) cancel?.removeEventListener('abort', onCancel);
+  });
 }
