@@ -49,6 +49,14 @@ import { readHostRoutes } from './network/host-routes.js';
 import { containerPaths, type StoreLayout, storeLayout } from './store/store-layout.js';
 import { StartTracer } from './trace/start-tracer.js';
 import { createTraceBook } from './trace/trace-book.js';
+import {
+  createVolume,
+  inspectVolume,
+  listVolumes,
+  pruneVolumes,
+  removeVolume,
+  type VolumeCommands,
+} from './volume/named-volumes.js';
 
 export interface EngineOptions {
   root: string;
@@ -101,6 +109,8 @@ export interface Engine {
   failedStarts(): StartTrace[];
   /** User-defined networks, and containers joining and leaving them. */
   networks: NetworkCommands;
+  /** Named volumes: `cove volume ...`, and `-v NAME:/path`. */
+  volumes: VolumeCommands;
   /**
    * Records containers that died unseen (e.g. while no agent ran) and applies their
    * policy; a supervising engine also takes up the output of running containers whose
@@ -375,6 +385,13 @@ export function createEngine(options: EngineOptions): Engine {
     trace: (reference) => traces.remembered(reference) ?? traces.last(find(reference).id),
     failedStarts: () => traces.failed(),
     networks: createNetworkCommands(context, serialized, emit),
+    volumes: {
+      create: (name) => createVolume(layout, name),
+      list: () => listVolumes(layout),
+      inspect: (name) => inspectVolume(layout, name),
+      remove: (name) => removeVolume(layout, name),
+      prune: () => pruneVolumes(layout),
+    },
     reconcile: async () => {
       // Once per supervising engine: cgroups of containers that died unseen and whose
       // records are gone would otherwise stay until reboot.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeviceMappingSchema } from './device-mapping.js';
+import { VolumeNameSchema } from './named-volume.js';
 import {
   duplicatePort,
   Ipv4Schema,
@@ -20,20 +21,28 @@ const absolutePath = z
   .refine((p) => !p.includes('\0'), { message: 'must not contain a NUL byte' });
 
 export const VolumeSchema = z.object({
-  source: absolutePath,
+  /** A host path, or the name of a volume Cove keeps (made on first use). */
+  source: z.union([absolutePath, VolumeNameSchema]),
   target: absolutePath.refine((p) => p.split('/').every((part) => part !== '..'), {
     message: 'must not contain ".."',
   }),
   readOnly: z.boolean().default(false),
+  /**
+   * Set by the engine for a named volume: its name, with `source` its files' path in the
+   * store. A caller's value is ignored.
+   */
+  name: VolumeNameSchema.optional(),
 });
 export type Volume = z.infer<typeof VolumeSchema>;
 
-/** Parses Docker's `-v SRC:DST[:ro|rw]`. */
+/** Parses Docker's `-v SRC:DST[:ro|rw]`, SRC a host path or a volume's name. */
 export function parseVolume(text: string): Volume {
   const parts = text.split(':');
   const [source, target, mode] = parts;
   if (parts.length < 2 || parts.length > 3 || !source || !target) {
-    throw new Error(`invalid volume "${text}": expected /host/path:/container/path[:ro]`);
+    throw new Error(
+      `invalid volume "${text}": expected /host/path:/container/path[:ro] or name:/container/path[:ro]`,
+    );
   }
   if (mode !== undefined && mode !== 'ro' && mode !== 'rw') {
     throw new Error(`invalid volume "${text}": mode must be ro or rw, not "${mode}"`);
@@ -41,7 +50,12 @@ export function parseVolume(text: string): Volume {
   const parsed = VolumeSchema.safeParse({ source, target, readOnly: mode === 'ro' });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`invalid volume "${text}": ${issue?.path.join('.')} ${issue?.message}`);
+    const why = source.startsWith('/')
+      ? `${issue?.path.join('.')} ${issue?.message}`
+      : VolumeNameSchema.safeParse(source).success
+        ? `${issue?.path.join('.')} ${issue?.message}`
+        : `"${source}" is neither an absolute host path nor a volume name (letters, digits, "_", "." or "-", starting with a letter or digit)`;
+    throw new Error(`invalid volume "${text}": ${why}`);
   }
   return parsed.data;
 }

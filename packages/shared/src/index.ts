@@ -4,6 +4,7 @@ export * from './container-record.js';
 export * from './container-spec.js';
 export * from './device-mapping.js';
 export * from './format-bytes.js';
+export * from './named-volume.js';
 export * from './network.js';
 export * from './security-options.js';
 export * from './size.js';

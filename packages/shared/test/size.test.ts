@@ -16,10 +16,22 @@ test('a bad size names the text it could not read', () => {
   assert.throws(() => parseSize(''), /invalid size ""/);
 });
 
-test('volumes parse SRC:DST[:ro] and refuse relative paths and bad modes', () => {
+test('volumes parse SRC:DST[:ro], SRC a host path or a volume name, and refuse the rest', () => {
   assert.deepEqual(parseVolume('/a:/b:ro'), { source: '/a', target: '/b', readOnly: true });
   assert.deepEqual(parseVolume('/a:/b'), { source: '/a', target: '/b', readOnly: false });
-  assert.throws(() => parseVolume('a:/b'), /source must be an absolute path/);
+  assert.deepEqual(parseVolume('data:/b'), { source: 'data', target: '/b', readOnly: false });
+  assert.deepEqual(parseVolume('my_db.1:/b:ro'), {
+    source: 'my_db.1',
+    target: '/b',
+    readOnly: true,
+  });
+  for (const bad of ['./a:/b', '../a:/b', '.a:/b', 'a b:/b']) {
+    assert.throws(
+      () => parseVolume(bad),
+      /is neither an absolute host path nor a volume name/,
+      bad,
+    );
+  }
   assert.throws(() => parseVolume('/a:/b:rx'), /mode must be ro or rw/);
   assert.throws(() => parseVolume('/a'), /expected \/host\/path:\/container\/path/);
   assert.throws(() => parseVolume('/a:/b/../c'), /must not contain ".."/);

@@ -25,7 +25,8 @@ export const containerOptionsUsage = `Options:
                            or no-new-privileges (always on in Cove)
   -t, --tty                Give the container a terminal (with -i: an interactive shell)
   -u, --user USER[:GROUP]  Run as this user (a name or a number)
-  -v, --volume SRC:DST[:ro] Bind a host path into the container
+  -v, --volume SRC:DST[:ro] Bind a host path into the container, or mount a named
+                           volume (SRC a name: made on first use, see cove volume)
   -w, --workdir DIR        The working directory inside the container
 
 Network (see docs/networking.md):

@@ -22,6 +22,7 @@ import { start } from './commands/start.js';
 import { stats } from './commands/stats.js';
 import { kill, restart, stop } from './commands/stop.js';
 import { trace } from './commands/trace.js';
+import { volume } from './commands/volume.js';
 import { env } from './env.js';
 import { parseFlags } from './parse-flags.js';
 
@@ -52,6 +53,7 @@ Commands:
   import    Import an image archive: cove image import FILE NAME[:TAG]
   rmi       Remove images no container uses
   network   Manage networks: create, ls, inspect, rm, prune, connect, disconnect
+  volume    Manage named volumes: create, ls, inspect, rm, prune
   login     Log in to a registry (logout: forget the login)
 
 Options:
@@ -87,6 +89,7 @@ const commands: Record<string, Command> = {
   pull,
   rmi,
   network,
+  volume,
   login,
   logout,
 };

@@ -128,7 +128,7 @@ export function OverviewPanel({ record }: { record: ContainerRecord }) {
                 <ul className={styles.values}>
                   {spec.volumes.map((volume) => (
                     <li key={volume.target} className="mono">
-                      {volume.source} → {volume.target}
+                      {volume.name ?? volume.source} → {volume.target}
                       {volume.readOnly ? ' (read-only)' : ''}
                     </li>
                   ))}

@@ -16,6 +16,7 @@ import { checkAddressOn, findUserNetwork } from '../network/user-networks.js';
 import { grantable } from '../process/capabilities.js';
 import { containerConfinement } from '../security/confinement.js';
 import { containerPaths, type StoreLayout } from '../store/store-layout.js';
+import { resolveNamedVolumes } from '../volume/named-volumes.js';
 import { writeEtcFiles } from './container-etc-files.js';
 import { generateContainerName } from './container-name.js';
 import { deleteContainerFiles, findRecord, reserveName, writeRecord } from './container-store.js';
@@ -41,9 +42,10 @@ function commandFor(spec: ContainerSpec, image: StoredImage): string[] {
   return args;
 }
 
+/** Host paths exist now; a named volume (a source without a leading `/`) is Cove's to make. */
 function checkVolumeSources(spec: ContainerSpec): void {
   for (const volume of spec.volumes) {
-    if (!existsSync(volume.source)) {
+    if (volume.source.startsWith('/') && !existsSync(volume.source)) {
       throw new CoveError(`volume source ${volume.source} does not exist on the host`);
     }
   }
@@ -95,18 +97,20 @@ export async function createContainer(
   }
   // The default is decided now and kept: an agent started with another default later
   // does not move existing containers.
-  const spec = resolveUserNetworks(
+  const checked = resolveUserNetworks(
     layout,
     parseSpec({ ...input, network: input.network ?? network.defaultMode }),
   );
-  checkJoinedContainer(layout, spec);
-  const image = await getImage(layout, spec.image);
-  checkVolumeSources(spec);
-  resolveDevices(spec.devices);
-  const args = commandFor(spec, image);
+  checkJoinedContainer(layout, checked);
+  const image = await getImage(layout, checked.image);
+  checkVolumeSources(checked);
+  resolveDevices(checked.devices);
+  const args = commandFor(checked, image);
   // Compile the seccomp profile now, though start compiles it again: a profile the
   // kernel cannot take is refused at `create`, not found out at the first `start`.
-  containerConfinement(spec);
+  containerConfinement(checked);
+  // Last, once nothing else can refuse the spec: a named volume is made on first use.
+  const spec = resolveNamedVolumes(layout, checked);
 
   for (const dir of [layout.containers, layout.names])
     mkdirSync(dir, { recursive: true, mode: 0o700 });

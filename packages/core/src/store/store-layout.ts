@@ -11,6 +11,8 @@ export interface StoreLayout {
   tmp: string;
   /** The bridge's subnet (bridge.json) and one lease file per address taken (leases/). */
   network: string;
+  /** Named volumes: NAME/_data their files, NAME/volume.json when each was made. */
+  volumes: string;
 }
 
 export function storeLayout(root: string): StoreLayout {
@@ -21,6 +23,7 @@ export function storeLayout(root: string): StoreLayout {
     names: join(root, 'names'),
     tmp: join(root, 'tmp'),
     network: join(root, 'network'),
+    volumes: join(root, 'volumes'),
   };
 }
 

@@ -5,6 +5,7 @@ import { networksRouter } from './networks.js';
 import { statsRouter } from './stats.js';
 import { systemRouter } from './system.js';
 import { terminalsRouter } from './terminals.js';
+import { volumesRouter } from './volumes.js';
 
 export const appRouter = router({
   system: systemRouter,
@@ -12,6 +13,7 @@ export const appRouter = router({
   stats: statsRouter,
   images: imagesRouter,
   networks: networksRouter,
+  volumes: volumesRouter,
   terminals: terminalsRouter,
 });
 
