@@ -88,6 +88,9 @@ export function createAgentApi(url: string, token: string) {
     /** Refused while a container is on the network. */
     removeNetwork: (name: string) =>
       call<{ id: string; name: string }>('networks.remove', { id: name }, 'POST'),
+    listVolumes: () => call<Array<{ name: string }>>('volumes.list', undefined, 'GET'),
+    /** Refused while a container mounts it. */
+    removeVolume: (name: string) => call<{ name: string }>('volumes.remove', { name }, 'POST'),
     disconnect: (network: string, container: string) =>
       call<ContainerRecord>('networks.disconnect', { network, container }, 'POST'),
     /** The container's record, or null when the agent knows no container by that name. */

@@ -32,6 +32,10 @@ export function ContainerEventsProvider({ children }: { children: ReactNode }) {
         // Who is on which network, and at which address, changes with every start, end,
         // connect and disconnect.
         queryClient.invalidateQueries(trpc.networks.list.queryFilter());
+        // A container made with a named volume may have made it; a removed one frees it.
+        if (event.type === 'created' || event.type === 'removed') {
+          queryClient.invalidateQueries(trpc.volumes.list.queryFilter());
+        }
         if (event.type === 'started') {
           queryClient.invalidateQueries(trpc.containers.trace.queryFilter());
           queryClient.invalidateQueries(trpc.containers.failedStarts.queryFilter());

@@ -353,7 +353,7 @@ export function CreateForm({ initialImage }: { initialImage: string | null }) {
             <Field
               id="volumes"
               label="Volumes"
-              hint="One /host/path:/container/path[:ro] per line."
+              hint="One /host/path:/container/path[:ro] per line, or NAME:/container/path[:ro] for a named volume (made on first use; see Volumes)."
               error={errorFor('volumes')}
             >
               {(described) => (

@@ -7,7 +7,14 @@ import type { ComponentType } from 'react';
 import { useTRPC } from '~/api/trpc';
 import { ThemeToggle } from '~/theme/theme-toggle';
 import { CoveLogo } from '~/ui/cove-logo';
-import { ContainersIcon, HostIcon, ImagesIcon, NetworksIcon, PlusIcon } from '~/ui/icons';
+import {
+  ContainersIcon,
+  HostIcon,
+  ImagesIcon,
+  NetworksIcon,
+  PlusIcon,
+  VolumesIcon,
+} from '~/ui/icons';
 import { ConnectionStatus } from './connection-status';
 import styles from './sidebar.module.css';
 import { SignOutButton } from './sign-out-button';
@@ -25,6 +32,7 @@ const navItems: NavItem[] = [
   { href: '/create', label: 'Create', icon: PlusIcon },
   { href: '/images', label: 'Images', icon: ImagesIcon },
   { href: '/networks', label: 'Networks', icon: NetworksIcon },
+  { href: '/volumes', label: 'Volumes', icon: VolumesIcon },
   { href: '/host', label: 'Host', icon: HostIcon },
 ];
 

@@ -62,6 +62,13 @@ export const NetworksIcon = make(
     <path d="M12 8v4M6 16v-4h12v4" />
   </>,
 );
+export const VolumesIcon = make(
+  'VolumesIcon',
+  <>
+    <ellipse cx="12" cy="6" rx="7" ry="3" />
+    <path d="M5 6v12c0 1.66 3.13 3 7 3s7-1.34 7-3V6M5 12c0 1.66 3.13 3 7 3s7-1.34 7-3" />
+  </>,
+);
 export const PlayIcon = make('PlayIcon', <path d="M7 4.5v15l12-7.5-12-7.5Z" />);
 export const StopIcon = make('StopIcon', <rect x="6" y="6" width="12" height="12" rx="1.5" />);
 export const PauseIcon = make('PauseIcon', <path d="M9 5v14M15 5v14" />);

@@ -1,4 +1,12 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { type ContainerSpec, VolumeNameSchema, type VolumeSummary } from '@cove/shared';
 import { listRecords } from '../container/container-store.js';
@@ -7,13 +15,12 @@ import { writeFileAtomic } from '../store/atomic-write.js';
 import type { StoreLayout } from '../store/store-layout.js';
 
 /**
- * Named volumes, as Docker keeps them: a directory per volume under the store,
- * `volumes/NAME/_data` holding its files and `volume.json` when it was made. A container
- * names it in `-v NAME:/path`; the engine makes it on first use, and it outlives every
- * container that used it until `cove volume rm`, which is refused while any container
- * (running or not) still mounts it.
+ * `cove volume ...` as the engine offers it. Named volumes, as Docker keeps them: a
+ * directory per volume under the store, `volumes/NAME/_data` holding its files and
+ * `volume.json` when it was made. A container names it in `-v NAME:/path`; the engine
+ * makes it on first use, and it outlives every container that used it until `cove volume
+ * rm`, which is refused while any container (running or not) still mounts it.
  */
-/** `cove volume ...` as the engine offers it. */
 export interface VolumeCommands {
   create(name: string): VolumeSummary;
   list(): VolumeSummary[];
@@ -36,24 +43,27 @@ function checkedName(name: string): string {
 }
 
 /**
- * Makes the volume; false when it exists already. mkdir(2) is the claim: of two
- * processes making one name, one makes it and the other finds it.
+ * Makes the volume; false when it existed already. mkdir(2) is the claim: of two
+ * processes making one name, one makes it and the other finds it. Whoever finds it also
+ * makes what may still be missing (the maker is between its mkdirs, or crashed there),
+ * so a volume found is always whole.
  */
 function makeVolume(layout: StoreLayout, name: string): boolean {
   mkdirSync(layout.volumes, { recursive: true, mode: 0o700 });
+  let made = true;
   try {
     mkdirSync(volumeDir(layout, name), { mode: 0o700 });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    made = false;
   }
   // Like Docker's: the files' directory is open to every user, the volume's is root's.
-  mkdirSync(volumeDataDir(layout, name), { mode: 0o755 });
-  writeFileAtomic(
-    join(volumeDir(layout, name), 'volume.json'),
-    `${JSON.stringify({ name, createdAt: new Date().toISOString() })}\n`,
-  );
-  return true;
+  mkdirSync(volumeDataDir(layout, name), { recursive: true, mode: 0o755 });
+  const about = join(volumeDir(layout, name), 'volume.json');
+  if (made || !existsSync(about)) {
+    writeFileAtomic(about, `${JSON.stringify({ name, createdAt: new Date().toISOString() })}\n`);
+  }
+  return made;
 }
 
 export function createVolume(layout: StoreLayout, name: string): VolumeSummary {
