@@ -176,3 +176,17 @@ test('A and AAAA of a name elsewhere in the DNS, asked by a container, go upstre
   });
   assert.equal(quickAnswer(mx, client), undefined, 'other types: the full path');
 });
+
+test('a reply kept for a question follows the book: a container that moved is answered at its new address', () => {
+  let address = '10.89.0.2';
+  const moving = createQuickAnswer({ ...book, lookup: () => [address] }, 'cove.internal', 0);
+  const first = moving(query('web'), client);
+  assert.ok(first && first !== FORWARD);
+  assert.deepEqual(summary(dnsPacket.decode(first)), [['A', 0, '10.89.0.2']]);
+  address = '10.89.0.9';
+  const second = moving(query('web', { id: 99 }), client);
+  assert.ok(second && second !== FORWARD);
+  const decoded = dnsPacket.decode(second);
+  assert.equal(decoded.id, 99, 'the id is this query’s');
+  assert.deepEqual(summary(decoded), [['A', 0, '10.89.0.9']]);
+});
