@@ -12,7 +12,9 @@ test('invalid form input is explained at its field and creates nothing', async (
 
   await expect(page.getByTestId('field-error-image')).toHaveText('an image is required');
   await expect(page.getByTestId('field-error-memory')).toContainText('invalid size "12xb"');
-  await expect(page.getByTestId('field-error-volumes')).toContainText('must be an absolute path');
+  await expect(page.getByTestId('field-error-volumes')).toContainText(
+    '"relative/data" is neither an absolute host path nor a volume name',
+  );
   await expect(page.getByText('3 fields need attention.')).toBeVisible();
   await expect(page.getByTestId('create-image')).toBeFocused();
   await expect(page).toHaveURL(/\/create$/);

@@ -293,8 +293,8 @@ describe('cove run: bad input gets one clear line, a non-zero exit, and leaves n
 
   test('a malformed volume, a bad hostname, a user not in the image', () => {
     assert.match(
-      cove(['run', '--rm', '-v', 'relative:/data', 'busybox', 'true']).stderr,
-      /source must be an absolute path/,
+      cove(['run', '--rm', '-v', 'relative/data:/data', 'busybox', 'true']).stderr,
+      /"relative\/data" is neither an absolute host path nor a volume name/,
     );
     assert.match(
       cove(['run', '--rm', '--hostname', 'bad_name!', 'busybox', 'true']).stderr,

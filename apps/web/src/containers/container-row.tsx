@@ -13,10 +13,14 @@ export function ContainerRow({
   summary,
   live,
   now,
+  selected,
+  onToggle,
 }: {
   summary: ContainerSummary;
   live: LiveStats | undefined;
   now: number;
+  selected: boolean;
+  onToggle: () => void;
 }) {
   const { record } = summary;
   const { state } = record;
@@ -27,6 +31,15 @@ export function ContainerRow({
 
   return (
     <tr data-testid="container-row" data-name={record.name} data-id={record.id}>
+      <td>
+        <input
+          type="checkbox"
+          aria-label={`Select ${record.name}`}
+          checked={selected}
+          onChange={onToggle}
+          data-testid="row-select"
+        />
+      </td>
       <td>
         <Link href={`/container?id=${record.id}`} className={styles.name}>
           {record.name}

@@ -14,6 +14,7 @@ import { useNow } from '~/ui/use-now';
 import { ContainerRow } from './container-row';
 import styles from './containers-page.module.css';
 import { matchesFilter, type StateFilter } from './matches-filter';
+import { SelectionBar } from './selection-bar';
 import { useLiveStats } from './use-live-stats';
 
 const stateFilters: { value: StateFilter; label: string }[] = [
@@ -57,6 +58,16 @@ export function ContainersPage() {
     [list.data],
   );
   const visible = containers.filter((summary) => matchesFilter(summary, query, stateFilter));
+  // The selection: only containers that still exist and are shown count.
+  const [selectedIds, setSelectedIds] = useState<ReadonlySet<string>>(new Set());
+  const selected = visible.filter((summary) => selectedIds.has(summary.record.id));
+  const allSelected = visible.length > 0 && selected.length === visible.length;
+  const toggle = (id: string) =>
+    setSelectedIds((current) => {
+      const next = new Set(current);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
   const running = containers.filter((summary) => summary.record.state.status === 'running').length;
 
   return (
@@ -130,6 +141,14 @@ export function ContainersPage() {
             ))}
           </fieldset>
         </div>
+        <SelectionBar
+          targets={selected.map(({ record }) => ({
+            id: record.id,
+            name: record.name,
+            running: record.state.status === 'running' || record.state.status === 'paused',
+          }))}
+          onClear={() => setSelectedIds(new Set())}
+        />
 
         {list.isPending ? (
           <div className={styles.placeholder} aria-busy="true">
@@ -153,6 +172,7 @@ export function ContainersPage() {
           <div className={styles.tableWrap}>
             <table className="table" data-testid="containers-table">
               <colgroup>
+                <col style={{ width: '36px' }} />
                 <col />
                 <col style={{ width: '10%' }} />
                 <col style={{ width: '104px' }} />
@@ -165,6 +185,21 @@ export function ContainersPage() {
               </colgroup>
               <thead>
                 <tr>
+                  <th scope="col">
+                    <input
+                      type="checkbox"
+                      aria-label="Select every container shown"
+                      checked={allSelected}
+                      onChange={() =>
+                        setSelectedIds(
+                          allSelected
+                            ? new Set()
+                            : new Set(visible.map((summary) => summary.record.id)),
+                        )
+                      }
+                      data-testid="select-all"
+                    />
+                  </th>
                   <th scope="col">Name</th>
                   <th scope="col">Image</th>
                   <th scope="col">Ports</th>
@@ -187,6 +222,8 @@ export function ContainersPage() {
                     summary={summary}
                     live={live.get(summary.record.id)}
                     now={now}
+                    selected={selectedIds.has(summary.record.id)}
+                    onToggle={() => toggle(summary.record.id)}
                   />
                 ))}
               </tbody>
