@@ -4,11 +4,10 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTRPC } from '~/api/trpc';
-import { errorMessage } from '~/api/trpc-error';
 import { FailedStartsLink } from '~/trace/failed-starts-link';
-import { Banner } from '~/ui/banner';
 import { EmptyState } from '~/ui/empty-state';
 import { ContainersIcon, PlusIcon, SearchIcon } from '~/ui/icons';
+import { LoadFailedBanner } from '~/ui/load-failed-banner';
 import { PageHeader } from '~/ui/page-header';
 import { useNow } from '~/ui/use-now';
 import { ContainerRow } from './container-row';
@@ -95,17 +94,11 @@ export function ContainersPage() {
       />
 
       {list.isError && !list.data ? (
-        <Banner
-          tone="danger"
+        <LoadFailedBanner
           title="Could not load the containers"
-          action={
-            <button type="button" className="button" onClick={() => list.refetch()}>
-              Try again
-            </button>
-          }
-        >
-          {errorMessage(list.error)}
-        </Banner>
+          error={list.error}
+          onRetry={() => list.refetch()}
+        />
       ) : null}
 
       <section className="card" aria-label="Containers">

@@ -4,16 +4,16 @@ import { useQuery } from '@tanstack/react-query';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { type ReactNode, useState } from 'react';
 import { useTRPC } from '~/api/trpc';
-import { errorMessage, trpcErrorCode } from '~/api/trpc-error';
+import { trpcErrorCode } from '~/api/trpc-error';
 import { ContainerActions } from '~/containers/container-actions';
 import { shortId } from '~/format/short-id';
 import { LogsPanel } from '~/logs/logs-panel';
 import { TerminalPanel } from '~/terminal/terminal-panel';
 import { StartPanel } from '~/trace/start-panel';
 import { BackLink } from '~/ui/back-link';
-import { Banner } from '~/ui/banner';
 import { EmptyState } from '~/ui/empty-state';
 import { ContainersIcon } from '~/ui/icons';
+import { LoadFailedBanner } from '~/ui/load-failed-banner';
 import { PageHeader } from '~/ui/page-header';
 import { StateBadge } from '~/ui/state-badge';
 import { Tabs } from '~/ui/tabs';
@@ -67,17 +67,11 @@ function ContainerDetail({ id, tab }: { id: string; tab: ContainerTab }) {
             There is no container <code>{id}</code> on this host: it may have been removed.
           </EmptyState>
         ) : (
-          <Banner
-            tone="danger"
+          <LoadFailedBanner
             title="Could not load the container"
-            action={
-              <button type="button" className="button" onClick={() => inspect.refetch()}>
-                Try again
-              </button>
-            }
-          >
-            {errorMessage(inspect.error)}
-          </Banner>
+            error={inspect.error}
+            onRetry={() => inspect.refetch()}
+          />
         )}
       </>
     );

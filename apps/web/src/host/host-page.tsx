@@ -3,10 +3,9 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTRPC } from '~/api/trpc';
-import { errorMessage } from '~/api/trpc-error';
 import { formatBytes } from '~/format/format-bytes';
-import { Banner } from '~/ui/banner';
 import { CheckIcon } from '~/ui/icons';
+import { LoadFailedBanner } from '~/ui/load-failed-banner';
 import { PageHeader } from '~/ui/page-header';
 import styles from './host-page.module.css';
 
@@ -25,17 +24,11 @@ export function HostPage() {
     return (
       <>
         <PageHeader title="Host" />
-        <Banner
-          tone="danger"
+        <LoadFailedBanner
           title="Could not ask the agent about this host"
-          action={
-            <button type="button" className="button" onClick={() => info.refetch()}>
-              Try again
-            </button>
-          }
-        >
-          {errorMessage(info.error)}
-        </Banner>
+          error={info.error}
+          onRetry={() => info.refetch()}
+        />
       </>
     );
   }

@@ -7,10 +7,10 @@ import { useTRPC } from '~/api/trpc';
 import { errorMessage } from '~/api/trpc-error';
 import { formatBytes } from '~/format/format-bytes';
 import { formatDateTime, formatDay } from '~/format/format-time';
-import { Banner } from '~/ui/banner';
 import { ConfirmDialog } from '~/ui/confirm-dialog';
 import { EmptyState } from '~/ui/empty-state';
 import { ImagesIcon, PlayIcon, TrashIcon } from '~/ui/icons';
+import { LoadFailedBanner } from '~/ui/load-failed-banner';
 import { PageHeader } from '~/ui/page-header';
 import { useToast } from '~/ui/toasts';
 import { ImagePullForm } from './image-pull-form';
@@ -47,17 +47,11 @@ export function ImagesPage() {
         <section className="card" aria-label="Local images">
           {images.isError && !images.data ? (
             <div className="card-body">
-              <Banner
-                tone="danger"
+              <LoadFailedBanner
                 title="Could not load the images"
-                action={
-                  <button type="button" className="button" onClick={() => images.refetch()}>
-                    Try again
-                  </button>
-                }
-              >
-                {errorMessage(images.error)}
-              </Banner>
+                error={images.error}
+                onRetry={() => images.refetch()}
+              />
             </div>
           ) : images.isPending ? (
             <div className={styles.placeholder} aria-busy="true">

@@ -5,9 +5,9 @@ import { useMemo, useState } from 'react';
 import { useTRPC } from '~/api/trpc';
 import { errorMessage } from '~/api/trpc-error';
 import { formatDateTime } from '~/format/format-time';
-import { Banner } from '~/ui/banner';
 import { ConfirmDialog } from '~/ui/confirm-dialog';
 import { TrashIcon } from '~/ui/icons';
+import { LoadFailedBanner } from '~/ui/load-failed-banner';
 import { PageHeader } from '~/ui/page-header';
 import { useToast } from '~/ui/toasts';
 import { NetworkCreateForm } from './network-create-form';
@@ -44,17 +44,11 @@ export function NetworksPage() {
         <section className="card" aria-label="Networks">
           {networks.isError && !networks.data ? (
             <div className="card-body">
-              <Banner
-                tone="danger"
+              <LoadFailedBanner
                 title="Could not load the networks"
-                action={
-                  <button type="button" className="button" onClick={() => networks.refetch()}>
-                    Try again
-                  </button>
-                }
-              >
-                {errorMessage(networks.error)}
-              </Banner>
+                error={networks.error}
+                onRetry={() => networks.refetch()}
+              />
             </div>
           ) : networks.isPending ? (
             <div className={styles.placeholder} aria-busy="true">

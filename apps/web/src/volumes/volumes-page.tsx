@@ -7,9 +7,9 @@ import { useTRPC } from '~/api/trpc';
 import { errorMessage } from '~/api/trpc-error';
 import { formatBytes } from '~/format/format-bytes';
 import { formatDateTime } from '~/format/format-time';
-import { Banner } from '~/ui/banner';
 import { ConfirmDialog } from '~/ui/confirm-dialog';
 import { TrashIcon } from '~/ui/icons';
+import { LoadFailedBanner } from '~/ui/load-failed-banner';
 import { PageHeader } from '~/ui/page-header';
 import { useToast } from '~/ui/toasts';
 import { VolumeCreateForm } from './volume-create-form';
@@ -45,17 +45,11 @@ export function VolumesPage() {
         <section className="card" aria-label="Volumes">
           {volumes.isError && !volumes.data ? (
             <div className="card-body">
-              <Banner
-                tone="danger"
+              <LoadFailedBanner
                 title="Could not load the volumes"
-                action={
-                  <button type="button" className="button" onClick={() => volumes.refetch()}>
-                    Try again
-                  </button>
-                }
-              >
-                {errorMessage(volumes.error)}
-              </Banner>
+                error={volumes.error}
+                onRetry={() => volumes.refetch()}
+              />
             </div>
           ) : volumes.isPending ? (
             <div className={styles.placeholder} aria-busy="true">

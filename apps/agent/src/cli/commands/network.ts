@@ -1,6 +1,7 @@
 import type { NetworkSummary } from '@cove/shared';
 import type { AgentConnection } from '../agent/agent-connection.js';
 import { CliError } from '../cli-error.js';
+import { forEachOperand } from '../each-operand.js';
 import { formatTable } from '../format.js';
 import { parseFlags } from '../parse-flags.js';
 
@@ -120,32 +121,19 @@ async function inspect(agent: AgentConnection, args: string[]): Promise<number> 
   const { rest } = parseFlags('network inspect', args, []);
   if (!rest.length) throw new CliError('cove network inspect: name at least one network');
   const found: NetworkSummary[] = [];
-  let failed = 0;
-  for (const id of rest) {
-    try {
-      found.push(await agent.client.networks.inspect.query({ id }));
-    } catch (error) {
-      console.error(`cove: ${(error as Error).message}`);
-      failed++;
-    }
-  }
+  const code = await forEachOperand(rest, async (id) => {
+    found.push(await agent.client.networks.inspect.query({ id }));
+  });
   console.log(JSON.stringify(found, null, 2));
-  return failed ? 1 : 0;
+  return code;
 }
 
 async function remove(agent: AgentConnection, args: string[]): Promise<number> {
   const { rest } = parseFlags('network rm', args, []);
   if (!rest.length) throw new CliError('cove network rm: name at least one network');
-  let failed = 0;
-  for (const id of rest) {
-    try {
-      console.log((await agent.client.networks.remove.mutate({ id })).name);
-    } catch (error) {
-      console.error(`cove: ${(error as Error).message}`);
-      failed++;
-    }
-  }
-  return failed ? 1 : 0;
+  return forEachOperand(rest, async (id) => {
+    console.log((await agent.client.networks.remove.mutate({ id })).name);
+  });
 }
 
 async function prune(agent: AgentConnection, args: string[]): Promise<number> {

@@ -1,5 +1,6 @@
 import type { AgentConnection } from '../agent/agent-connection.js';
 import { CliError } from '../cli-error.js';
+import { forEachOperand } from '../each-operand.js';
 import { parseFlags } from '../parse-flags.js';
 
 const usage = `Usage: cove rmi IMAGE [IMAGE...]
@@ -14,16 +15,9 @@ export async function rmi(agent: AgentConnection, args: string[]): Promise<numbe
     return 0;
   }
   if (!rest.length) throw new CliError('cove rmi: name at least one image');
-  let failed = 0;
-  for (const reference of rest) {
-    try {
-      const removed = await agent.client.images.remove.mutate({ reference });
-      console.log(`Untagged: ${removed.reference}`);
-      for (const layer of removed.removedLayers) console.log(`Deleted: ${layer}`);
-    } catch (error) {
-      console.error(`cove: ${(error as Error).message}`);
-      failed++;
-    }
-  }
-  return failed ? 1 : 0;
+  return forEachOperand(rest, async (reference) => {
+    const removed = await agent.client.images.remove.mutate({ reference });
+    console.log(`Untagged: ${removed.reference}`);
+    for (const layer of removed.removedLayers) console.log(`Deleted: ${layer}`);
+  });
 }

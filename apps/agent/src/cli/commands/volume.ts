@@ -1,6 +1,7 @@
 import { formatBytes, type VolumeSummary } from '@cove/shared';
 import type { AgentConnection } from '../agent/agent-connection.js';
 import { CliError } from '../cli-error.js';
+import { forEachOperand } from '../each-operand.js';
 import { formatTable } from '../format.js';
 import { parseFlags } from '../parse-flags.js';
 
@@ -73,32 +74,19 @@ async function inspect(agent: AgentConnection, args: string[]): Promise<number> 
   const { rest } = parseFlags('volume inspect', args, []);
   if (!rest.length) throw new CliError('cove volume inspect: name at least one volume');
   const found: VolumeSummary[] = [];
-  let failed = 0;
-  for (const name of rest) {
-    try {
-      found.push(await agent.client.volumes.inspect.query({ name }));
-    } catch (error) {
-      console.error(`cove: ${(error as Error).message}`);
-      failed++;
-    }
-  }
+  const code = await forEachOperand(rest, async (name) => {
+    found.push(await agent.client.volumes.inspect.query({ name }));
+  });
   console.log(JSON.stringify(found, null, 2));
-  return failed ? 1 : 0;
+  return code;
 }
 
 async function remove(agent: AgentConnection, args: string[]): Promise<number> {
   const { rest } = parseFlags('volume rm', args, [{ long: 'force', short: 'f' }]);
   if (!rest.length) throw new CliError('cove volume rm: name at least one volume');
-  let failed = 0;
-  for (const name of rest) {
-    try {
-      console.log((await agent.client.volumes.remove.mutate({ name })).name);
-    } catch (error) {
-      console.error(`cove: ${(error as Error).message}`);
-      failed++;
-    }
-  }
-  return failed ? 1 : 0;
+  return forEachOperand(rest, async (name) => {
+    console.log((await agent.client.volumes.remove.mutate({ name })).name);
+  });
 }
 
 async function prune(agent: AgentConnection, args: string[]): Promise<number> {
