@@ -80,6 +80,12 @@ export interface EngineOptions {
   bridgeSubnet?: string;
   /** Record each start's steps and calls (see trace/): `cove trace`, the dashboard's Start tab. */
   trace?: boolean;
+  /**
+   * How old a keeper no record names must be before a supervising engine ends it (default
+   * 10 s): one another process on the store (the CLI starting a container) has just
+   * spawned is named by its record within milliseconds.
+   */
+  orphanKeeperMinAgeMs?: number;
 }
 
 export interface Engine {
@@ -124,11 +130,6 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-/**
- * A keeper no record names is ended only past this age: one another process on the store
- * (the CLI starting a container) has just spawned is named by its record within
- * milliseconds.
- */
 const ORPHAN_KEEPER_MIN_AGE_MS = 10_000;
 
 /** The engine over one store root. `libc` is replaceable for tests that must not touch the kernel. */
@@ -400,7 +401,11 @@ export function createEngine(options: EngineOptions): Engine {
         setup ??= detectCgroupSetup();
         removeOrphanCgroups(setup);
         // And keepers no record names (an agent killed right after spawning one).
-        endOrphanKeepers(context.libc, layout, ORPHAN_KEEPER_MIN_AGE_MS);
+        endOrphanKeepers(
+          context.libc,
+          layout,
+          options.orphanKeeperMinAgeMs ?? ORPHAN_KEEPER_MIN_AGE_MS,
+        );
       }
       if (supervise && !networkRestored) {
         networkRestored = true;

@@ -9,6 +9,7 @@ import { writeRecord } from '../src/container/container-store.js';
 import { endOrphanKeepers, findStoreKeepers } from '../src/container/orphan-keepers.js';
 import { isSameProcessAlive } from '../src/container/process-identity.js';
 import { spawnKeeper } from '../src/container/stdio-keeper.js';
+import { createEngine } from '../src/engine.js';
 import { koffiLibc } from '../src/libc/koffi-libc.js';
 import { containerPaths, storeLayout } from '../src/store/store-layout.js';
 
@@ -79,5 +80,25 @@ test("a keeper no record names is ended; a named one, another store's and a youn
     }
     rmSync(root, { recursive: true, force: true });
     rmSync(otherRoot, { recursive: true, force: true });
+  }
+});
+
+test("a supervising engine's first reconcile ends its store's keepers no record names", async () => {
+  const root = mkdtempSync(join(tmpdir(), 'cove-orphan-keepers-engine-'));
+  const orphan = keeperOf(root, 'd'.repeat(64));
+  const engine = createEngine({
+    root,
+    supervise: true,
+    defaultNetwork: 'none',
+    orphanKeeperMinAgeMs: 0,
+  });
+  try {
+    assert.ok(isSameProcessAlive(orphan.pid, orphan.startTime));
+    await engine.reconcile();
+    assert.ok(await gone(orphan), 'the agent-to-be ended the keeper no record names');
+  } finally {
+    await engine.close();
+    if (isSameProcessAlive(orphan.pid, orphan.startTime)) process.kill(orphan.pid, 'SIGKILL');
+    rmSync(root, { recursive: true, force: true });
   }
 });
